@@ -1,0 +1,371 @@
+"""The labelled message corpus: loading, catalogue export and the validator.
+
+Run `python -m classifier.data validate` to check the corpus and print its summary.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import hashlib
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from .catalogue import PATTERN_IDS, load_catalogue
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+CORPUS_DIR = DATA_DIR / "corpus"
+CATALOGUE_ROWS = CORPUS_DIR / "catalogue.jsonl"
+
+FIELDS = ("id", "text", "patterns", "phrases", "rewrite", "kind", "context", "split", "group", "look_alike_of", "source")
+KINDS = ("positive", "hard_negative", "neutral")
+CONTEXTS = ("ex", "partner", "date", "friend", "family")
+SPLITS = ("train", "dev", "test")
+SOURCES = ("hand", "catalogue", "template")
+
+# Thresholds from the corpus issue: every one is checked and printed in the summary.
+MIN_ROWS = 4000
+MIN_POSITIVES_PER_PATTERN = 250
+MIN_DUAL_SHARE = 0.10
+MIN_HARD_NEGATIVES = 1200
+MIN_HARD_NEGATIVES_PER_PATTERN = 120
+MIN_NEUTRAL = 800
+MIN_LOWERCASE_SHARE = 0.30
+MIN_EMOJI_SHARE = 0.20
+MIN_SLANG_SHARE = 0.20
+MIN_MULTI_SENTENCE_POSITIVE_SHARE = 0.35
+MAX_TOP_TRIGRAM_SHARE = 0.08
+MAX_JACCARD = 0.6
+MIN_TEST_SHARE = 0.15
+MAX_TEMPLATE_TRAIN_SHARE = 0.15
+
+WORD_RE = re.compile(r"[a-z0-9']+")
+EMOJI_RE = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]|(?<!\\w)[:;]-?[)(DPp](?!\\w)")
+SLANG_RE = re.compile(
+    r"\b(idk|tbh|ngl|lol|lmao|rn|u|ur|omg|btw|fr|imo|wyd|hbu|tho|gonna|wanna|pls|plz|bc|cuz|tmrw|smh|af|lowkey|lmk|nvm|ily|jk|ikr|ofc|bf|gf)\b",
+    re.I,
+)
+TYPO_RE = re.compile(
+    r"\b(teh|definately|recieve|dont|im|wont|cant|didnt|doesnt|isnt|wasnt|alot|thier|wierd|untill|seperate|tommorow|tomorow|becuase|realy|goin|sry|ive|youre|thats|whats)\b",
+    re.I,
+)
+BRITISH_RE = re.compile(
+    r"\b(mum|colour|favourite|realise[ds]?|mate|knackered|cheers|honour|apologise[ds]?|organise[ds]?|flat|whilst|innit|proper|fortnight|quid|brilliant|cuppa|bloody|reckon|centre|theatre)\b",
+    re.I,
+)
+SENTENCE_RE = re.compile(r"(?<=[.!?…])\s+|\n+")
+
+
+class CorpusError(ValueError):
+    """The corpus breaks a rule; the message names the row."""
+
+
+@dataclass
+class Report:
+    """Validator outcome: errors (each naming a row) and the summary figures."""
+
+    errors: list[str] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)
+    checks: list[tuple[str, bool, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and all(passed for _, passed, _ in self.checks)
+
+    def check(self, name: str, passed: bool, detail: str) -> None:
+        self.checks.append((name, passed, detail))
+
+    def summary(self) -> str:
+        lines = [f"corpus: {self.figures.get('rows', 0)} rows"]
+        for name, passed, detail in self.checks:
+            lines.append(f"  [{'ok' if passed else 'FAIL'}] {name}: {detail}")
+        if self.errors:
+            lines.append(f"{len(self.errors)} row errors:")
+            lines += [f"  {e}" for e in self.errors[:50]]
+            if len(self.errors) > 50:
+                lines.append(f"  ... and {len(self.errors) - 50} more")
+        return "\n".join(lines)
+
+
+def words(text: str) -> list[str]:
+    return WORD_RE.findall(text.lower())
+
+
+def trigrams(text: str) -> frozenset[tuple[str, ...]]:
+    """Word 3-grams of a text; a text under three words counts as one gram."""
+    w = words(text)
+    if len(w) < 3:
+        return frozenset([tuple(w)])
+    return frozenset(tuple(w[i : i + 3]) for i in range(len(w) - 2))
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in SENTENCE_RE.split(text.strip()) if s.strip()]
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise CorpusError(f"{path.name} line {number}: invalid JSON ({exc.msg})") from exc
+    return rows
+
+
+def corpus_files(corpus_dir: Path = CORPUS_DIR) -> list[Path]:
+    return sorted(corpus_dir.glob("*.jsonl"))
+
+
+def load_rows(corpus_dir: Path = CORPUS_DIR) -> list[dict[str, Any]]:
+    """Every corpus row, in file order."""
+    rows: list[dict[str, Any]] = []
+    for path in corpus_files(corpus_dir):
+        rows.extend(read_jsonl(path))
+    return rows
+
+
+def load_corpus(corpus_dir: Path = CORPUS_DIR):
+    """The corpus as a pandas DataFrame."""
+    import pandas as pd
+
+    return pd.DataFrame(load_rows(corpus_dir), columns=list(FIELDS))
+
+
+def corpus_hash(corpus_dir: Path = CORPUS_DIR) -> str:
+    """sha256 over the corpus files' names and bytes: the model records it to detect stale training data."""
+    digest = hashlib.sha256()
+    for path in corpus_files(corpus_dir):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def catalogue_rows() -> list[dict[str, Any]]:
+    """The catalogue's examples and look-alikes as train rows of the corpus."""
+    rows = []
+    for pattern in load_catalogue().values():
+        for i, ex in enumerate(pattern.examples, 1):
+            rows.append(_row(f"cat-{pattern.id}-ex{i:02d}", ex.text, [pattern.id], {pattern.id: [ex.phrase]}, ex.rewrite, "positive", None))
+        for i, la in enumerate(pattern.look_alikes, 1):
+            rows.append(_row(f"cat-{pattern.id}-la{i:02d}", la.text, [], {}, "", "hard_negative", pattern.id))
+    return rows
+
+
+def _row(rid, text, patterns, phrases, rewrite, kind, look_alike_of) -> dict[str, Any]:
+    return {
+        "id": rid, "text": text, "patterns": patterns, "phrases": phrases, "rewrite": rewrite, "kind": kind,
+        "context": "ex", "split": "train", "group": rid, "look_alike_of": look_alike_of, "source": "catalogue",
+    }
+
+
+def export_catalogue_rows(path: Path = CATALOGUE_ROWS) -> int:
+    rows = catalogue_rows()
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return len(rows)
+
+
+# --- validation -----------------------------------------------------------------------------
+
+
+def validate_row(row: Any) -> list[str]:
+    """Schema and label errors of one row, each naming the row."""
+    if not isinstance(row, dict):
+        return ["row is not a JSON object"]
+    rid = row.get("id", "?")
+    errors = []
+    missing = [f for f in FIELDS if f not in row]
+    if missing:
+        return [f"row {rid}: missing field(s) {', '.join(missing)}"]
+    if not isinstance(row["text"], str) or not row["text"].strip():
+        errors.append(f"row {rid}: empty text")
+    if row["kind"] not in KINDS:
+        errors.append(f"row {rid}: kind {row['kind']!r} not in {KINDS}")
+    if row["context"] not in CONTEXTS:
+        errors.append(f"row {rid}: context {row['context']!r} not in {CONTEXTS}")
+    if row["split"] not in SPLITS:
+        errors.append(f"row {rid}: split {row['split']!r} not in {SPLITS}")
+    if row["source"] not in SOURCES:
+        errors.append(f"row {rid}: source {row['source']!r} not in {SOURCES}")
+    if not isinstance(row["group"], str) or not row["group"]:
+        errors.append(f"row {rid}: empty group")
+    patterns, phrases = row["patterns"], row["phrases"]
+    if not isinstance(patterns, list) or not isinstance(phrases, dict):
+        return errors + [f"row {rid}: patterns must be a list and phrases a mapping"]
+    unknown = [p for p in patterns if p not in PATTERN_IDS]
+    if unknown:
+        errors.append(f"row {rid}: unknown pattern id(s) {', '.join(map(str, unknown))}")
+    if row["kind"] == "positive":
+        if not patterns:
+            errors.append(f"row {rid}: positive row without patterns")
+        if set(phrases) != set(patterns):
+            errors.append(f"row {rid}: phrases keys {sorted(phrases)} differ from patterns {sorted(patterns)}")
+        if not isinstance(row["rewrite"], str) or not row["rewrite"].strip():
+            errors.append(f"row {rid}: positive row without a rewrite")
+    elif patterns or phrases:
+        errors.append(f"row {rid}: {row['kind']} row must have no patterns or phrases")
+    if row["kind"] == "hard_negative" and row["look_alike_of"] not in PATTERN_IDS:
+        errors.append(f"row {rid}: hard_negative needs look_alike_of set to a pattern id")
+    for pid, items in phrases.items():
+        if not isinstance(items, list) or not items:
+            errors.append(f"row {rid}: no phrase listed for {pid}")
+            continue
+        for phrase in items:
+            if not isinstance(phrase, str) or not phrase.strip() or phrase not in row["text"]:
+                errors.append(f"row {rid}: phrase {phrase!r} for {pid} is not an exact substring of the text")
+    return errors
+
+
+def near_duplicates(rows: list[dict[str, Any]], limit: float = MAX_JACCARD) -> list[tuple[str, str, float]]:
+    """Pairs of row ids whose word-trigram Jaccard similarity exceeds the limit."""
+    grams = [trigrams(r["text"]) for r in rows]
+    index: dict[tuple[str, ...], list[int]] = collections.defaultdict(list)
+    for i, g in enumerate(grams):
+        for t in g:
+            index[t].append(i)
+    pairs = []
+    for i, g in enumerate(grams):
+        shared = collections.Counter(j for t in g for j in index[t] if j > i)
+        for j, count in shared.items():
+            jaccard = count / len(g | grams[j])
+            if jaccard > limit:
+                pairs.append((rows[i]["id"], rows[j]["id"], round(jaccard, 3)))
+    return pairs
+
+
+def _share(rows: list[dict[str, Any]], predicate) -> float:
+    return sum(1 for r in rows if predicate(r)) / len(rows) if rows else 0.0
+
+
+def style_figures(rows: list[dict[str, Any]]) -> dict[str, float]:
+    texts = [r["text"] for r in rows]
+    return {
+        "lowercase": _share(rows, lambda r: r["text"] == r["text"].lower()),
+        "emoji": _share(rows, lambda r: bool(EMOJI_RE.search(r["text"]))),
+        "slang": _share(rows, lambda r: bool(SLANG_RE.search(r["text"]))),
+        "typos": _share(rows, lambda r: bool(TYPO_RE.search(r["text"]))),
+        "british": _share(rows, lambda r: bool(BRITISH_RE.search(r["text"]))),
+        "min_words": min((len(words(t)) for t in texts), default=0),
+        "max_sentences": max((len(sentences(t)) for t in texts), default=0),
+    }
+
+
+def is_partial_multi_sentence(row: dict[str, Any]) -> bool:
+    """A multi-sentence positive where the phrases cover only part of the text."""
+    covered = sum(len(p) for items in row["phrases"].values() for p in items)
+    return len(sentences(row["text"])) > 1 and covered < 0.8 * len(row["text"])
+
+
+def top_trigram_shares(positives: list[dict[str, Any]], n: int = 5) -> list[tuple[str, float]]:
+    df = collections.Counter(t for r in positives for t in trigrams(r["text"]) if len(t) == 3)
+    return [(" ".join(t), c / len(positives)) for t, c in df.most_common(n)]
+
+
+def validate(rows: list[dict[str, Any]], partial: bool = False) -> Report:
+    """Check every rule of the corpus; `partial` skips the whole-corpus size and balance rules."""
+    report = Report()
+    for row in rows:
+        report.errors.extend(validate_row(row))
+    if report.errors:
+        report.figures["rows"] = len(rows)
+        return report
+    ids = collections.Counter(r["id"] for r in rows)
+    report.errors += [f"row {rid}: duplicate id" for rid, c in ids.items() if c > 1]
+    group_splits: dict[str, set[str]] = collections.defaultdict(set)
+    for r in rows:
+        group_splits[r["group"]].add(r["split"])
+    report.errors += [
+        f"group {g}: spans splits {', '.join(sorted(s))} (a group must stay in one split)"
+        for g, s in group_splits.items() if len(s) > 1
+    ]
+    for a, b, jac in near_duplicates(rows):
+        report.errors.append(f"row {a} and row {b}: near-duplicates (trigram Jaccard {jac:.2f} > {MAX_JACCARD})")
+    for r in rows:
+        if r["source"] == "template" and r["split"] != "train":
+            report.errors.append(f"row {r['id']}: template rows belong in train only")
+
+    positives = [r for r in rows if r["kind"] == "positive"]
+    hard = [r for r in rows if r["kind"] == "hard_negative"]
+    neutral = [r for r in rows if r["kind"] == "neutral"]
+    train = [r for r in rows if r["split"] == "train"]
+    per_pattern = {p: sum(1 for r in positives if p in r["patterns"]) for p in PATTERN_IDS}
+    hard_per_pattern = {p: sum(1 for r in hard if r["look_alike_of"] == p) for p in PATTERN_IDS}
+    dual = _share(positives, lambda r: len(r["patterns"]) > 1)
+    style = style_figures(rows)
+    multi = _share(positives, is_partial_multi_sentence)
+    split_share = {s: _share(rows, lambda r, s=s: r["split"] == s) for s in SPLITS}
+    template_share = _share(train, lambda r: r["source"] == "template")
+    report.figures.update(
+        rows=len(rows), positives=len(positives), hard_negatives=len(hard), neutral=len(neutral),
+        per_pattern=per_pattern, hard_per_pattern=hard_per_pattern, dual_share=dual, style=style,
+        multi_sentence_partial=multi, split_share=split_share, template_share=template_share,
+    )
+    pct = lambda x: f"{100 * x:.1f}%"  # noqa: E731
+    if not partial:
+        report.check("rows", len(rows) >= MIN_ROWS, f"{len(rows)} (>= {MIN_ROWS})")
+        low = min(per_pattern.values()) if per_pattern else 0
+        report.check("positives per pattern", low >= MIN_POSITIVES_PER_PATTERN,
+                     ", ".join(f"{p} {n}" for p, n in per_pattern.items()) + f" (each >= {MIN_POSITIVES_PER_PATTERN})")
+        report.check("two-pattern positives", dual >= MIN_DUAL_SHARE, f"{pct(dual)} (>= {pct(MIN_DUAL_SHARE)})")
+        report.check("hard negatives", len(hard) >= MIN_HARD_NEGATIVES, f"{len(hard)} (>= {MIN_HARD_NEGATIVES})")
+        low_hard = min(hard_per_pattern.values()) if hard_per_pattern else 0
+        report.check("hard negatives per pattern", low_hard >= MIN_HARD_NEGATIVES_PER_PATTERN,
+                     ", ".join(f"{p} {n}" for p, n in hard_per_pattern.items()) + f" (each >= {MIN_HARD_NEGATIVES_PER_PATTERN})")
+        report.check("neutral", len(neutral) >= MIN_NEUTRAL, f"{len(neutral)} (>= {MIN_NEUTRAL})")
+        report.check("test split", split_share["test"] >= MIN_TEST_SHARE,
+                     f"train {pct(split_share['train'])}, dev {pct(split_share['dev'])}, test {pct(split_share['test'])} (test >= {pct(MIN_TEST_SHARE)})")
+    report.check("all-lowercase rows", style["lowercase"] >= MIN_LOWERCASE_SHARE, f"{pct(style['lowercase'])} (>= {pct(MIN_LOWERCASE_SHARE)})")
+    report.check("rows with emoji", style["emoji"] >= MIN_EMOJI_SHARE, f"{pct(style['emoji'])} (>= {pct(MIN_EMOJI_SHARE)})")
+    report.check("rows with slang/abbreviations", style["slang"] >= MIN_SLANG_SHARE, f"{pct(style['slang'])} (>= {pct(MIN_SLANG_SHARE)})")
+    report.check("register mix", style["typos"] > 0 and style["british"] > 0,
+                 f"typos {pct(style['typos'])}, British spelling {pct(style['british'])}")
+    report.check("lengths", style["min_words"] <= 3 and style["max_sentences"] >= 6,
+                 f"shortest {style['min_words']} words, longest {style['max_sentences']} sentences (3 words to 6 sentences)")
+    if positives:
+        report.check("multi-sentence partial positives", multi >= MIN_MULTI_SENTENCE_POSITIVE_SHARE,
+                     f"{pct(multi)} (>= {pct(MIN_MULTI_SENTENCE_POSITIVE_SHARE)})")
+    worst = []
+    for p in PATTERN_IDS:
+        pos_p = [r for r in positives if p in r["patterns"]]
+        if pos_p:
+            worst.append((p, *top_trigram_shares(pos_p, 1)[0]))
+    if worst:
+        top = max(worst, key=lambda w: w[2])
+        report.figures["top_trigram"] = {p: (g, s) for p, g, s in worst}
+        report.check("stock phrases", top[2] <= MAX_TOP_TRIGRAM_SHARE,
+                     f"most frequent 3-gram per pattern at most {pct(top[2])} ({top[0]}: '{top[1]}') (<= {pct(MAX_TOP_TRIGRAM_SHARE)})")
+    report.check("near-duplicates", True, f"none above trigram Jaccard {MAX_JACCARD} (test vs train included)")
+    report.check("template rows", template_share <= MAX_TEMPLATE_TRAIN_SHARE,
+                 f"{pct(template_share)} of train (<= {pct(MAX_TEMPLATE_TRAIN_SHARE)}), none in dev/test")
+    return report
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m classifier.data", description="Corpus tools.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="check the corpus and print its summary (exit 1 on any failure)")
+    v.add_argument("files", nargs="*", type=Path, help="jsonl files to check (default: the whole corpus)")
+    v.add_argument("--partial", action="store_true", help="skip whole-corpus size and balance rules")
+    sub.add_parser("export-catalogue", help="write the catalogue's examples and look-alikes to data/corpus/catalogue.jsonl")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    if args.command == "export-catalogue":
+        print(f"wrote {export_catalogue_rows()} rows to {CATALOGUE_ROWS}")
+        return 0
+    try:
+        rows = [r for f in args.files for r in read_jsonl(f)] if args.files else load_rows()
+    except CorpusError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    report = validate(rows, partial=args.partial or bool(args.files))
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

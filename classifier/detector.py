@@ -1,0 +1,256 @@
+"""The public detector API: `Detector.load()` then `detector.analyze(text) -> Analysis`."""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from . import model as model_lib
+from .catalogue import PATTERN_IDS, Pattern, load_catalogue
+from .features import unit_table
+from .nlp import Unit, get_nlp, process, process_many, segment
+
+log = logging.getLogger(__name__)
+
+MAX_CHARS = 20_000  # documented limit: longer text is refused with TextTooLongError
+LIKELY_MARGIN = 0.5  # a flag is "likely" when its score is past the halfway point between threshold and 1
+WORD_RE = re.compile(r"[^\W\d_]+")
+TRIM_CHARS = " \t\n,;:-–—"
+
+
+class TextTooLongError(ValueError):
+    """The draft is over the size limit."""
+
+    def __init__(self, length: int) -> None:
+        self.length = length
+        super().__init__(f"This text is {length:,} characters long; the checker reads up to {MAX_CHARS:,} characters "
+                         "at a time. Please check it in smaller parts.")
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One flagged phrase: offsets index the original text, so text[start:end] == phrase."""
+
+    pattern: str
+    start: int
+    end: int
+    phrase: str
+    score: float
+    confidence: str
+    cues: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Analysis:
+    """What the detector found in one text."""
+
+    text: str
+    flags: list[Flag] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    reason: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def patterns(self) -> list[str]:
+        """Flagged pattern ids, in catalogue order."""
+        found = {f.pattern for f in self.flags}
+        return [p for p in PATTERN_IDS if p in found]
+
+    @property
+    def is_clean(self) -> bool:
+        return not self.flags
+
+    def to_dict(self) -> dict:
+        return {"patterns": self.patterns, "scores": {k: round(v, 4) for k, v in self.scores.items()},
+                "flags": [f.to_dict() for f in self.flags], "reason": self.reason, "warnings": list(self.warnings)}
+
+
+def language_warning(text: str) -> str | None:
+    """A note when the text does not look like English (the model only knows English)."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 12:
+        return None
+    latin = sum(1 for c in letters if c.isascii())
+    message = "This doesn't look like English. Sincerely was trained on English messages, so its flags may not be reliable here."
+    if latin / len(letters) < 0.5:
+        return message
+    words = [w.lower() for w in WORD_RE.findall(text)]
+    if len(words) >= 6 and sum(w in STOP_WORDS or w in ("u", "ur", "im", "lol") for w in words) / len(words) < 0.12:
+        return message
+    return None
+
+
+class Detector:
+    """Finds manipulative patterns and the exact phrases that carry them."""
+
+    def __init__(self, trained: model_lib.TrainedModel, catalogue: dict[str, Pattern] | None = None) -> None:
+        self.model = trained
+        self.catalogue = catalogue or load_catalogue()
+        self.thresholds = np.array([trained.thresholds[p] for p in PATTERN_IDS])
+        self._explainer = _Explainer(trained.pipeline)
+        get_nlp()
+
+    @classmethod
+    def load(cls, path: Path | None = None, build_if_missing: bool = True, rebuild_if_stale: bool = True) -> Detector:
+        """Load the saved model; build it from data/ when missing, rebuild it when data/ changed."""
+        path = Path(path or model_lib.MODEL_PATH)
+        with _BUILD_LOCK:
+            if not path.exists():
+                if not build_if_missing:
+                    raise model_lib.ModelFileError(f"no model file at {path}")
+                log.warning("no model at %s: building it from data/ (takes under a minute)", path)
+                model_lib.save(model_lib.train(), path)
+            trained = model_lib.load(path)
+            if model_lib.is_stale(trained):
+                if not rebuild_if_stale:
+                    raise model_lib.ModelFileError("the model is stale: data/ changed since it was trained; "
+                                                   "run `python -m classifier train`")
+                log.warning("data/ changed since the model was trained: rebuilding it")
+                model_lib.save(model_lib.train(), path)
+                trained = model_lib.load(path)
+        return cls(trained)
+
+    # -- analysis -----------------------------------------------------------------------------
+
+    def analyze(self, text: str) -> Analysis:
+        """Flag patterns in one draft. Raises TextTooLongError past MAX_CHARS."""
+        early = self._precheck(text)
+        if early is not None:
+            return early
+        normalized, doc, units = process(text)
+        return self._analyze_units(text, normalized, doc, units)
+
+    def analyze_many(self, texts, batch_size: int = 256):
+        """Analyses for many texts, streamed through nlp.pipe; over-long texts yield TextTooLongError objects."""
+        buffer: list[str] = []
+
+        def flush():
+            prepared = [(t, self._precheck_safe(t)) for t in buffer]
+            todo = [t for t, early in prepared if early is None]
+            processed = iter(process_many(todo, batch_size=batch_size))
+            for t, early in prepared:
+                if early is not None:
+                    yield early
+                else:
+                    normalized, doc, units = next(processed)
+                    yield self._analyze_units(t, normalized, doc, units)
+
+        for text in texts:
+            buffer.append(text)
+            if len(buffer) >= batch_size:
+                yield from flush()
+                buffer = []
+        if buffer:
+            yield from flush()
+
+    def _precheck_safe(self, text: str):
+        try:
+            return self._precheck(text)
+        except TextTooLongError as exc:
+            return exc
+
+    def _precheck(self, text: str) -> Analysis | None:
+        if not isinstance(text, str):
+            raise TypeError("text must be a string")
+        if len(text) > MAX_CHARS:
+            raise TextTooLongError(len(text))
+        if not text.strip():
+            return Analysis(text, reason="There's no text to check yet.", scores=self._zero())
+        if not any(c.isalnum() for c in text):
+            return Analysis(text, reason="There are no words to check here, only symbols or emoji.", scores=self._zero())
+        return None
+
+    def _zero(self) -> dict[str, float]:
+        return {p: 0.0 for p in PATTERN_IDS}
+
+    def _analyze_units(self, text, normalized, doc, units: list[Unit]) -> Analysis:
+        analysis = Analysis(text)
+        warning = language_warning(text)
+        if warning:
+            analysis.warnings.append(warning)
+        analysis.sentences = [normalized.span_to_original(s.start_char, s.end_char) for s in doc.sents
+                              if s.text.strip()]
+        if not units:
+            analysis.scores = self._zero()
+            analysis.reason = "There are no words to check here."
+            return analysis
+        table = unit_table(units)
+        scores = self.model.pipeline.predict_proba(table)
+        analysis.scores = {p: float(scores[:, j].max()) for j, p in enumerate(PATTERN_IDS)}
+        ratio = self.model.config.phrase_ratio
+        for j, pid in enumerate(PATTERN_IDS):
+            threshold = self.thresholds[j]
+            if scores[:, j].max() < threshold:
+                continue
+            for run in _runs(scores[:, j], threshold, ratio):
+                flag = self._flag(text, normalized, units, table, run, scores[:, j], j, pid)
+                if flag is not None:
+                    analysis.flags.append(flag)
+        analysis.flags.sort(key=lambda f: (f.start, f.pattern))
+        return analysis
+
+    def _flag(self, text, normalized, units, table, run, col_scores, j, pid) -> Flag | None:
+        first, last = units[run[0]], units[run[-1]]
+        start, end = normalized.span_to_original(first.start, last.end)
+        while start < end and text[start] in TRIM_CHARS:
+            start += 1
+        while end > start and text[end - 1] in TRIM_CHARS:
+            end -= 1
+        if end <= start:
+            return None
+        score = float(col_scores[run].max())
+        threshold = float(self.thresholds[j])
+        confidence = "likely" if score >= threshold + (1 - threshold) * LIKELY_MARGIN else "possible"
+        best = run[int(np.argmax(col_scores[run]))]
+        cues = self._explainer.cues(table[best : best + 1], j, units[best])
+        return Flag(pid, start, end, text[start:end], round(score, 4), confidence, cues)
+
+
+def _runs(col: np.ndarray, threshold: float, ratio: float) -> list[list[int]]:
+    """Runs of adjacent units scoring near the threshold that contain at least one unit above it."""
+    runs, current = [], []
+    for i, s in enumerate(col):
+        if s >= threshold * ratio:
+            current.append(i)
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return [r for r in runs if col[r].max() >= threshold]
+
+
+class _Explainer:
+    """The words that pushed a unit's score up: word features with the largest positive contribution."""
+
+    def __init__(self, pipeline) -> None:
+        features = pipeline.named_steps["features"]
+        self.features = features
+        vectorizer = features.named_transformers_["unit_words"]
+        self.vocab = np.array(vectorizer.get_feature_names_out())
+        self.n_words = len(self.vocab)
+        self.coefs = []
+        for est in pipeline.named_steps["classify"].estimators_:
+            base = est.calibrated_classifiers_[0].estimator
+            self.coefs.append(np.asarray(base.coef_).ravel()[: self.n_words])
+
+    def cues(self, row_table, j: int, unit: Unit, top: int = 3) -> tuple[str, ...]:
+        x = self.features.transform(row_table)[:, : self.n_words].tocsr()
+        contrib = x.data * self.coefs[j][x.indices]
+        order = np.argsort(-contrib)
+        words = [self.vocab[x.indices[k]] for k in order[:top] if contrib[k] > 0]
+        return tuple(w for w in words if any(c.isalnum() for c in w))
+
+
+_BUILD_LOCK = threading.Lock()
+
+__all__ = ["Analysis", "Detector", "Flag", "MAX_CHARS", "TextTooLongError", "language_warning", "segment"]

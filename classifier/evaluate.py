@@ -1,0 +1,210 @@
+"""Evaluation on the test split: writes reports/metrics.json, reports/metrics.md and plots."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .baseline import KeywordBaseline
+from .catalogue import PATTERN_IDS
+from .data import load_rows
+from .detector import Detector
+from .model import gold_spans, truth_matrix
+
+TOKEN_RE = re.compile(r"\w+", re.UNICODE)
+
+
+def token_positions(text: str, spans: list[tuple[int, int]]) -> set[int]:
+    """Indices of the word tokens of `text` that overlap any span."""
+    out = set()
+    for k, m in enumerate(TOKEN_RE.finditer(text)):
+        if any(m.start() < e and m.end() > s for s, e in spans):
+            out.add(k)
+    return out
+
+
+def token_f1(text: str, predicted: list[tuple[int, int]], gold: list[tuple[int, int]]) -> float:
+    p, g = token_positions(text, predicted), token_positions(text, gold)
+    if not p or not g:
+        return 0.0
+    tp = len(p & g)
+    return 2 * tp / (len(p) + len(g))
+
+
+def prf(pred: np.ndarray, truth: np.ndarray) -> dict[str, float]:
+    tp = int(np.sum(pred & (truth == 1)))
+    fp = int(np.sum(pred & (truth == 0)))
+    fn = int(np.sum(~pred & (truth == 1)))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "support": int(truth.sum())}
+
+
+def score_system(rows: list[dict[str, Any]], flags_per_row: list[list[tuple[str, int, int]]],
+                 scores: np.ndarray | None = None) -> dict[str, Any]:
+    """Message-level metrics, false-positive rates and phrase overlap for one system's flags."""
+    truth = truth_matrix(rows)
+    pred = np.array([[any(f[0] == pid for f in flags) for pid in PATTERN_IDS] for flags in flags_per_row], dtype=bool)
+    per_pattern = {pid: prf(pred[:, j], truth[:, j]) for j, pid in enumerate(PATTERN_IDS)}
+    macro = float(np.mean([m["f1"] for m in per_pattern.values()]))
+    kinds = np.array([r["kind"] for r in rows])
+    any_flag = pred.any(axis=1)
+    fpr = {k: round(float(any_flag[kinds == k].mean()), 4) if (kinds == k).any() else None for k in ("hard_negative", "neutral")}
+    overlaps = []
+    for r, flags in zip(rows, flags_per_row, strict=True):
+        gold = gold_spans(r)
+        for pid, spans in gold.items():
+            predicted = [(s, e) for p, s, e in flags if p == pid]
+            if predicted:
+                overlaps.append(token_f1(r["text"], predicted, spans))
+    result = {
+        "per_pattern": per_pattern,
+        "macro_f1": round(macro, 4),
+        "false_positive_rate": fpr,
+        "phrase_overlap": round(float(np.mean(overlaps)), 4) if overlaps else 0.0,
+        "messages": len(rows),
+    }
+    if scores is not None:
+        result["_scores"] = scores
+    result["_pred"] = pred
+    return result
+
+
+def detector_flags(detector: Detector, rows: list[dict[str, Any]]):
+    analyses = list(detector.analyze_many(r["text"] for r in rows))
+    flags = [[(f.pattern, f.start, f.end) for f in a.flags] for a in analyses]
+    scores = np.array([[a.scores.get(p, 0.0) for p in PATTERN_IDS] for a in analyses])
+    return flags, scores
+
+
+def plot_confusion(rows, pred: np.ndarray, path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels_true = list(PATTERN_IDS) + ["(sincere)"]
+    labels_pred = list(PATTERN_IDS) + ["(no flag)"]
+    matrix = np.zeros((len(labels_true), len(labels_pred)), dtype=int)
+    for r, p in zip(rows, pred, strict=True):
+        true_ids = [PATTERN_IDS.index(x) for x in r["patterns"]] or [len(PATTERN_IDS)]
+        pred_ids = list(np.flatnonzero(p)) or [len(PATTERN_IDS)]
+        for t in true_ids:
+            for q in pred_ids:
+                matrix[t, q] += 1
+    fig, ax = plt.subplots(figsize=(9, 7.5))
+    ax.imshow(np.log1p(matrix), cmap="Blues")
+    ax.set_xticks(range(len(labels_pred)), labels_pred, rotation=45, ha="right")
+    ax.set_yticks(range(len(labels_true)), labels_true)
+    for i in range(matrix.shape[0]):
+        for j in range(matrix.shape[1]):
+            if matrix[i, j]:
+                ax.text(j, i, str(matrix[i, j]), ha="center", va="center", fontsize=8)
+    ax.set_xlabel("flagged")
+    ax.set_ylabel("labelled")
+    ax.set_title(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_pr_curves(truth: np.ndarray, scores: np.ndarray, thresholds: dict[str, float], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import precision_recall_curve
+
+    fig, ax = plt.subplots(figsize=(8, 6))
+    for j, pid in enumerate(PATTERN_IDS):
+        if truth[:, j].any():
+            precision, recall, _ = precision_recall_curve(truth[:, j], scores[:, j])
+            ax.plot(recall, precision, label=pid)
+    ax.set_xlabel("recall")
+    ax.set_ylabel("precision")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.02)
+    ax.set_title("Precision-recall per pattern (test split, message level)")
+    ax.legend(fontsize=8, loc="lower left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def evaluate_test_split(detector: Detector, reports: Path) -> dict[str, Any]:
+    rows = [r for r in load_rows() if r["split"] == "test"]
+    flags, scores = detector_flags(detector, rows)
+    ours = score_system(rows, flags, scores)
+    baseline = KeywordBaseline()
+    base = score_system(rows, [baseline.flags(r["text"]) for r in rows])
+    reports.mkdir(parents=True, exist_ok=True)
+    plot_confusion(rows, ours["_pred"], reports / "confusion.png", "Test split: labelled vs flagged (messages)")
+    plot_pr_curves(truth_matrix(rows), scores, detector.model.thresholds, reports / "pr_curves.png")
+    for m in (ours, base):
+        m.pop("_pred", None)
+        m.pop("_scores", None)
+    return {"detector": ours, "keyword_baseline": base}
+
+
+TARGETS = {"macro_f1": 0.85, "fpr_hard_negative": 0.08, "fpr_neutral": 0.02, "phrase_overlap": 0.70}
+
+
+def render_markdown(metrics: dict[str, Any]) -> str:
+    test = metrics["test"]
+    ours, base = test["detector"], test["keyword_baseline"]
+    lines = ["# Sincerely detector: evaluation report", "",
+             "Generated by `python -m classifier evaluate`. Test split only (never used for training or tuning).", "",
+             f"Model: trained on {metrics['model']['train_rows']} messages; data fingerprint `{metrics['model']['data_fingerprint'][:12]}`.",
+             "", "## Targets", "", "| figure | target | detector | keyword baseline | met |", "|---|---|---|---|---|"]
+    rows = [
+        ("macro-F1", f">= {TARGETS['macro_f1']}", ours["macro_f1"], base["macro_f1"], ours["macro_f1"] >= TARGETS["macro_f1"]),
+        ("false-positive rate, hard negatives", f"<= {TARGETS['fpr_hard_negative']:.0%}", ours["false_positive_rate"]["hard_negative"],
+         base["false_positive_rate"]["hard_negative"], ours["false_positive_rate"]["hard_negative"] <= TARGETS["fpr_hard_negative"]),
+        ("false-positive rate, neutral", f"<= {TARGETS['fpr_neutral']:.0%}", ours["false_positive_rate"]["neutral"],
+         base["false_positive_rate"]["neutral"], ours["false_positive_rate"]["neutral"] <= TARGETS["fpr_neutral"]),
+        ("phrase overlap (token F1)", f">= {TARGETS['phrase_overlap']}", ours["phrase_overlap"], base["phrase_overlap"],
+         ours["phrase_overlap"] >= TARGETS["phrase_overlap"]),
+    ]
+    for name, target, a, b, met in rows:
+        lines.append(f"| {name} | {target} | {a:.3f} | {b:.3f} | {'yes' if met else 'NO'} |")
+    lines += ["", "## Per pattern (test split)", "",
+              "| pattern | support | precision | recall | F1 | baseline F1 | threshold |", "|---|---|---|---|---|---|---|"]
+    for pid in PATTERN_IDS:
+        m, b = ours["per_pattern"][pid], base["per_pattern"][pid]
+        lines.append(f"| {pid} | {m['support']} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {b['f1']:.3f} | "
+                     f"{metrics['model']['thresholds'][pid]:.2f} |")
+    lines += ["", "![confusion](confusion.png)", "", "![precision-recall](pr_curves.png)", ""]
+    for section in metrics.get("markdown_sections", []):
+        lines += [section, ""]
+    return "\n".join(lines)
+
+
+def run_evaluation(reports: Path, external: bool = True) -> int:
+    detector = Detector.load()
+    metrics: dict[str, Any] = {
+        "model": {**{k: v for k, v in detector.model.meta.items()}, "thresholds": detector.model.thresholds,
+                  "config": detector.model.config.to_dict()},
+        "test": evaluate_test_split(detector, reports),
+        "targets": TARGETS,
+    }
+    sections: list[str] = []
+    if external:
+        from .external import external_evaluation
+
+        ext, md = external_evaluation(detector)
+        metrics["external"] = ext
+        sections.append(md)
+    metrics["markdown_sections"] = sections
+    (reports / "metrics.md").write_text(render_markdown(metrics), encoding="utf-8")
+    metrics.pop("markdown_sections")
+    (reports / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True, default=float), encoding="utf-8")
+    test = metrics["test"]["detector"]
+    print(f"test macro-F1 {test['macro_f1']:.3f} (keyword baseline {metrics['test']['keyword_baseline']['macro_f1']:.3f}); "
+          f"FPR hard negatives {test['false_positive_rate']['hard_negative']:.3f}, neutral {test['false_positive_rate']['neutral']:.3f}; "
+          f"phrase overlap {test['phrase_overlap']:.3f}")
+    print(f"wrote {reports / 'metrics.md'} and {reports / 'metrics.json'}")
+    return 0

@@ -1,0 +1,243 @@
+"""Training, threshold choice and safe persistence (skops, explicit trusted types) of the detector's model."""
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy
+import sklearn
+import skops
+import skops.io as sio
+import spacy
+
+from .catalogue import CATALOGUE_PATH, PATTERN_IDS
+from .data import corpus_hash, load_rows
+from .features import ModelConfig, build_pipeline, unit_table
+from .nlp import Unit, process_many
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
+MODEL_PATH = MODEL_DIR / "detector.skops"
+FORMAT_VERSION = 1
+
+# Every type the model file may contain. Anything else in a file is refused before it is loaded.
+TRUSTED_TYPES = [
+    "builtins.slice",
+    "numpy.dtype",
+    "numpy.float64",
+    "numpy.int64",
+    "numpy.ndarray",
+    "scipy.sparse._csr.csr_matrix",
+    "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.compose._column_transformer.ColumnTransformer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.preprocessing._data.MaxAbsScaler",
+    "sklearn.preprocessing._label.LabelBinarizer",
+    "sklearn.utils._bunch.Bunch",
+]
+
+
+class ModelFileError(RuntimeError):
+    """The model file is missing, corrupted, tampered with or built for other data."""
+
+
+@dataclass
+class TrainedModel:
+    """The fitted pipeline with its per-pattern thresholds and provenance."""
+
+    pipeline: Any
+    thresholds: dict[str, float]
+    config: ModelConfig
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def unit_scores(self, units: list[Unit]) -> np.ndarray:
+        if not units:
+            return np.zeros((0, len(PATTERN_IDS)))
+        return self.pipeline.predict_proba(unit_table(units))
+
+
+def data_fingerprint() -> str:
+    """Hash of everything the model learns from: the corpus files and the catalogue (its cues are features)."""
+    digest = hashlib.sha256(corpus_hash().encode())
+    digest.update(CATALOGUE_PATH.read_bytes())
+    return digest.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    return {"python": platform.python_version(), "scikit-learn": sklearn.__version__, "spacy": spacy.__version__,
+            "numpy": np.__version__, "scipy": scipy.__version__, "skops": skops.__version__}
+
+
+def gold_spans(row: dict[str, Any]) -> dict[str, list[tuple[int, int]]]:
+    """Every occurrence of every gold phrase, as original-text spans, per pattern."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for pid, phrases in row["phrases"].items():
+        for phrase in phrases:
+            start = row["text"].find(phrase)
+            while start >= 0:
+                spans.setdefault(pid, []).append((start, start + len(phrase)))
+                start = row["text"].find(phrase, start + 1)
+    return spans
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def label_units(units_orig: list[tuple[int, int]], spans: dict[str, list[tuple[int, int]]], min_share: float) -> np.ndarray:
+    """A unit carries a pattern when most of it lies inside a gold phrase, or it holds most of that phrase."""
+    labels = np.zeros((len(units_orig), len(PATTERN_IDS)), dtype=np.int8)
+    for i, span in enumerate(units_orig):
+        length = max(1, span[1] - span[0])
+        for j, pid in enumerate(PATTERN_IDS):
+            for gold in spans.get(pid, ()):
+                ov = _overlap(span, gold)
+                if ov / length >= min_share or ov / max(1, gold[1] - gold[0]) >= 0.8:
+                    labels[i, j] = 1
+    return labels
+
+
+@dataclass
+class ProcessedRow:
+    row: dict[str, Any]
+    units: list[Unit]
+    spans_orig: list[tuple[int, int]]
+
+
+def process_rows(rows: list[dict[str, Any]]) -> list[ProcessedRow]:
+    out = []
+    for row, (normalized, _doc, units) in zip(rows, process_many(r["text"] for r in rows), strict=True):
+        out.append(ProcessedRow(row, units, [normalized.span_to_original(u.start, u.end) for u in units]))
+    return out
+
+
+def training_table(processed: list[ProcessedRow], config: ModelConfig) -> tuple[list[Unit], np.ndarray]:
+    units: list[Unit] = []
+    labels = []
+    for p in processed:
+        units.extend(p.units)
+        labels.append(label_units(p.spans_orig, gold_spans(p.row), config.label_overlap))
+    return units, np.vstack(labels) if labels else np.zeros((0, len(PATTERN_IDS)))
+
+
+def message_scores(model: TrainedModel, processed: list[ProcessedRow]) -> np.ndarray:
+    """Per-message pattern scores: the highest score among the message's units."""
+    units = [u for p in processed for u in p.units]
+    unit_scores = model.unit_scores(units)
+    out = np.zeros((len(processed), len(PATTERN_IDS)))
+    pos = 0
+    for i, p in enumerate(processed):
+        n = len(p.units)
+        if n:
+            out[i] = unit_scores[pos : pos + n].max(axis=0)
+        pos += n
+    return out
+
+
+def truth_matrix(rows: list[dict[str, Any]]) -> np.ndarray:
+    return np.array([[int(pid in r["patterns"]) for pid in PATTERN_IDS] for r in rows], dtype=np.int8)
+
+
+def choose_thresholds(scores: np.ndarray, truth: np.ndarray) -> dict[str, float]:
+    """Per pattern, the threshold with the best F1 on the dev split (ties go to the higher threshold)."""
+    thresholds = {}
+    grid = np.round(np.arange(0.10, 0.951, 0.01), 2)
+    for j, pid in enumerate(PATTERN_IDS):
+        if not truth[:, j].any():
+            thresholds[pid] = 0.5  # no dev positives to tune on
+            continue
+        best, best_t = -1.0, 0.5
+        for t in grid:
+            pred = scores[:, j] >= t
+            tp = int(np.sum(pred & (truth[:, j] == 1)))
+            fp = int(np.sum(pred & (truth[:, j] == 0)))
+            fn = int(np.sum(~pred & (truth[:, j] == 1)))
+            f1 = 2 * tp / max(1, 2 * tp + fp + fn)
+            if f1 >= best:
+                best, best_t = f1, float(t)
+        thresholds[pid] = best_t
+    return thresholds
+
+
+def train(config: ModelConfig | None = None, rows: list[dict[str, Any]] | None = None) -> TrainedModel:
+    """Fit on the train split, choose thresholds on dev. Deterministic for the same data and config."""
+    config = config or ModelConfig()
+    rows = rows if rows is not None else load_rows()
+    started = time.perf_counter()
+    train_rows = [r for r in rows if r["split"] == "train"]
+    dev_rows = [r for r in rows if r["split"] == "dev"]
+    units, labels = training_table(process_rows(train_rows), config)
+    pipeline = build_pipeline(config)
+    pipeline.fit(unit_table(units), labels)
+    model = TrainedModel(pipeline, {pid: 0.5 for pid in PATTERN_IDS}, config)
+    if dev_rows:
+        model.thresholds = choose_thresholds(message_scores(model, process_rows(dev_rows)), truth_matrix(dev_rows))
+    model.meta = {
+        "format": FORMAT_VERSION,
+        "data_fingerprint": data_fingerprint(),
+        "versions": library_versions(),
+        "train_rows": len(train_rows),
+        "train_units": len(units),
+        "dev_rows": len(dev_rows),
+        "training_seconds": round(time.perf_counter() - started, 2),
+    }
+    return model
+
+
+def save(model: TrainedModel, path: Path = MODEL_PATH) -> Path:
+    """Write the model with skops, plus a sidecar JSON holding its checksum and provenance."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"pipeline": model.pipeline, "thresholds": dict(model.thresholds), "config": model.config.to_dict(),
+               "meta": dict(model.meta)}
+    tmp = path.with_suffix(".tmp")
+    sio.dump(payload, tmp)
+    tmp.replace(path)
+    sidecar = {"sha256": hashlib.sha256(path.read_bytes()).hexdigest(), **model.meta, "thresholds": model.thresholds}
+    path.with_suffix(".json").write_text(json.dumps(sidecar, indent=2, sort_keys=True), encoding="utf-8")
+    return path
+
+
+def load(path: Path = MODEL_PATH) -> TrainedModel:
+    """Load a model file, refusing anything corrupted, tampered with or carrying untrusted types."""
+    path = Path(path)
+    if not path.exists():
+        raise ModelFileError(f"no model file at {path}; build it with `python -m classifier train`")
+    sidecar = path.with_suffix(".json")
+    if sidecar.exists():
+        try:
+            expected = json.loads(sidecar.read_text(encoding="utf-8")).get("sha256")
+        except (json.JSONDecodeError, UnicodeDecodeError, AttributeError) as exc:
+            raise ModelFileError(f"the model's checksum file {sidecar.name} is unreadable; rebuild the model") from exc
+        if expected and expected != hashlib.sha256(path.read_bytes()).hexdigest():
+            raise ModelFileError(f"{path.name} does not match its recorded checksum: it was changed or corrupted after "
+                                 "training. Refusing to load it; rebuild the model from data/.")
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except Exception as exc:  # a truncated or random file fails inside zip/json parsing in many ways
+        raise ModelFileError(f"{path.name} is not a readable model file ({type(exc).__name__}); rebuild it from data/") from exc
+    unexpected = sorted(set(untrusted) - set(TRUSTED_TYPES))
+    if unexpected:
+        raise ModelFileError(f"{path.name} contains types that are not on the trusted list and was refused: "
+                             f"{', '.join(unexpected)}")
+    try:
+        payload = sio.load(path, trusted=TRUSTED_TYPES)
+        config = ModelConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in payload["config"].items()})
+        return TrainedModel(payload["pipeline"], dict(payload["thresholds"]), config, dict(payload["meta"]))
+    except Exception as exc:
+        raise ModelFileError(f"{path.name} could not be loaded ({type(exc).__name__}: {exc}); rebuild it from data/") from exc
+
+
+def is_stale(model: TrainedModel) -> bool:
+    """True when data/ or the catalogue changed since the model was trained."""
+    return model.meta.get("data_fingerprint") != data_fingerprint()

@@ -1,0 +1,141 @@
+"""Character-level normalization of texting style that keeps offsets into the text the person typed.
+
+Undoes spacing tricks and styling (zero-width characters, homoglyphs, leetspeak, spaced letters,
+letter elongation, curly quotes, fullwidth forms) so that `"I d o n ' t  c a r e"` and `"I don't care"` look alike
+to the model, while every normalized character still points back at the original one.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Invisible characters that change nothing a reader sees (zero-width, joiners, soft hyphen, BOM, bidi marks).
+INVISIBLE = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e\u034f"
+                      "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+# Cyrillic and Greek letters that look like Latin ones.
+HOMOGLYPHS = {
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d",
+    "һ": "h", "ӏ": "l", "ԛ": "q", "ԝ": "w", "к": "k", "м": "m", "н": "h", "т": "t", "в": "b", "ь": "b", "г": "r",
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T", "Х": "X",
+    "У": "Y", "І": "I", "Ј": "J", "Ѕ": "S",
+    "α": "a", "ο": "o", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "γ": "y",
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P",
+    "Τ": "T", "Υ": "Y", "Χ": "X", "ɡ": "g", "ı": "i",
+}
+QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
+          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "\u2026": "...", "\u2014": " - ", "\u2013": " - "}
+LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+
+SPACED_LETTERS = re.compile(r"(?<![^\W\d_])(?:[^\W\d_][ .]){3,}[^\W\d_](?![^\W\d_])")
+ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
+MAX_TEXT_FOR_NORMALIZATION = 200_000
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Normalized text plus, for each of its characters, the index of the original character it came from."""
+
+    text: str
+    source: tuple[int, ...]
+    original_length: int
+
+    def span_to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) span of the normalized text onto the original text."""
+        if end <= start:
+            pos = self.source[start] if start < len(self.source) else self.original_length
+            return pos, pos
+        return self.source[start], self.source[end - 1] + 1
+
+
+def _latin_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    latin = sum(1 for c in letters if c.isascii() or "LATIN" in unicodedata.name(c, ""))
+    return latin / len(letters)
+
+
+def _char_pass(text: str) -> tuple[list[str], list[int]]:
+    """Drop invisibles, fold compatibility forms, quotes and (in mostly-Latin text) homoglyphs."""
+    fold_homoglyphs = _latin_share(text) + sum(1 for c in text if c in HOMOGLYPHS) / max(1, len(text)) >= 0.5
+    chars: list[str] = []
+    source: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in INVISIBLE:
+            continue
+        cat = unicodedata.category(ch)
+        if cat == "Cc" and ch not in "\n\t":
+            chars.append(" ")
+            source.append(i)
+            continue
+        if cat == "Mn" and chars and chars[-1].isascii() and chars[-1].isalpha():
+            continue  # combining marks stacked on Latin letters ("zalgo")
+        if ch in QUOTES:
+            rep = QUOTES[ch]
+        elif fold_homoglyphs and ch in HOMOGLYPHS:
+            rep = HOMOGLYPHS[ch]
+        elif ch.isascii():
+            rep = ch
+        else:
+            rep = unicodedata.normalize("NFKC", ch)
+            if not rep.strip() and ch not in "\n\t":
+                rep = " "
+        for r in rep:
+            chars.append(r)
+            source.append(i)
+    return chars, source
+
+
+def _rewrite(chars: list[str], source: list[int], pattern: re.Pattern, fix) -> tuple[list[str], list[int]]:
+    """Apply a regex-driven rewrite, keeping each kept character's source index."""
+    text = "".join(chars)
+    out_c: list[str] = []
+    out_s: list[int] = []
+    pos = 0
+    for m in pattern.finditer(text):
+        out_c.extend(chars[pos : m.start()])
+        out_s.extend(source[pos : m.start()])
+        keep = fix(m)  # indices (relative to the match) to keep, with replacement characters
+        for rel, rep in keep:
+            out_c.append(rep)
+            out_s.append(source[m.start() + rel])
+        pos = m.end()
+    out_c.extend(chars[pos:])
+    out_s.extend(source[pos:])
+    return out_c, out_s
+
+
+def _unspace(m: re.Match) -> list[tuple[int, str]]:
+    return [(k, c) for k, c in enumerate(m.group(0)) if c not in " ."]
+
+
+def _shorten(m: re.Match) -> list[tuple[int, str]]:
+    return [(0, m.group(1)), (1, m.group(1))]
+
+
+LEET_WORD = re.compile(r"(?<![\w@$])(?=[\w@$]*[^\W\d_])(?=[\w@$]*[0-9@$])[\w@$]{3,}(?![\w@$])")
+
+
+def _unleet(m: re.Match) -> list[tuple[int, str]]:
+    word = m.group(0)
+    letters = sum(1 for c in word if c.isalpha())
+    if letters < 2 or word.isdigit() or re.fullmatch(r"\d+(am|pm|ish|st|nd|rd|th|s|k|h|m|min|mins|hr|hrs)", word, re.I):
+        return list(enumerate(word))
+    out = []
+    for k, c in enumerate(word):
+        prev_letter = k > 0 and word[k - 1].isalpha()
+        next_letter = k + 1 < len(word) and word[k + 1].isalpha()
+        near_digit = (k > 0 and word[k - 1].isdigit()) or (k + 1 < len(word) and word[k + 1].isdigit())
+        out.append((k, LEET[c] if (c in LEET and (prev_letter or next_letter) and not near_digit) else c))
+    return out
+
+
+def normalize(text: str) -> Normalized:
+    """Normalize texting style; the result maps each character back to the original text."""
+    chars, source = _char_pass(text[:MAX_TEXT_FOR_NORMALIZATION])
+    chars, source = _rewrite(chars, source, SPACED_LETTERS, _unspace)
+    chars, source = _rewrite(chars, source, LEET_WORD, _unleet)
+    chars, source = _rewrite(chars, source, ELONGATION, _shorten)
+    return Normalized("".join(chars), tuple(source), len(text))
