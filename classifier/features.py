@@ -25,7 +25,7 @@ NUMERIC_NAMES = (
     + ["first_sentence", "last_sentence", "log_sentences", "relative_position", "log_tokens", "question",
        "exclamation", "emoji", "hedge", "second_person", "first_person"]
 )
-TEXT_COLUMNS = ("unit", "sentence")
+TEXT_COLUMNS = ("unit", "sentence", "message")
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class ModelConfig:
     min_df: int = 2
     max_char_features: int = 60000
     sentence_context: bool = True
+    message_context: bool = False
     numeric_features: bool = True
     C: float = 4.0
     class_weight: str | None = "balanced"
@@ -75,7 +76,8 @@ def unit_table(units: list[Unit]) -> np.ndarray:
     for i, u in enumerate(units):
         table[i, 0] = u.norm
         table[i, 1] = u.sentence_norm
-        table[i, 2:] = unit_numeric(u)
+        table[i, 2] = u.message_norm
+        table[i, len(TEXT_COLUMNS):] = unit_numeric(u)
     return table
 
 
@@ -90,6 +92,9 @@ def build_pipeline(config: ModelConfig) -> Pipeline:
     if config.sentence_context:
         parts.append(("sentence_words", TfidfVectorizer(ngram_range=(1, 2), min_df=config.min_df, sublinear_tf=True,
                                                         token_pattern=TOKEN_PATTERN), 1))
+    if config.message_context:
+        parts.append(("message_words", TfidfVectorizer(ngram_range=(1, 2), min_df=config.min_df, sublinear_tf=True,
+                                                       token_pattern=TOKEN_PATTERN), 2))
     if config.numeric_features:
         parts.append(("numeric", MaxAbsScaler(), list(range(len(TEXT_COLUMNS), len(TEXT_COLUMNS) + len(NUMERIC_NAMES)))))
     features = ColumnTransformer(parts, remainder="drop", sparse_threshold=1.0)

@@ -118,6 +118,7 @@ class Unit:
     text: str
     norm: str
     sentence_norm: str
+    message_norm: str
     cue_counts: tuple[int, ...]
     sentence_cue_counts: tuple[int, ...]
 
@@ -174,8 +175,9 @@ def segment(doc: Doc) -> list[Unit]:
             raw.append((toks[0].idx, toks[-1].idx + len(toks[-1].text), si, _norm_text(span), s_norm,
                         _cue_counts(cues, s, e), s_cues))
     n = len(raw)
+    m_norm = _norm_text(doc)
     return [
-        Unit(start, end, si, len(sents), k, n, doc.text[start:end], norm, s_norm, cc, scc)
+        Unit(start, end, si, len(sents), k, n, doc.text[start:end], norm, s_norm, m_norm, cc, scc)
         for k, (start, end, si, norm, s_norm, cc, scc) in enumerate(raw)
     ]
 

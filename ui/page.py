@@ -1,0 +1,67 @@
+"""What every page does first (styles, warming the model), and the calm model-error screen."""
+from __future__ import annotations
+
+import threading
+
+import streamlit as st
+
+from classifier.model import ModelFileError
+
+from . import resources
+from .theme import CSS
+
+_warm_lock = threading.Lock()
+_warm_started = False
+
+
+def setup() -> None:
+    """Inject the app's CSS and start loading the detector in the background if nobody has yet."""
+    st.html(CSS)
+    _warm_in_background()
+
+
+def _warm_in_background() -> None:
+    global _warm_started
+    with _warm_lock:
+        if _warm_started:
+            return
+        _warm_started = True
+
+    def warm() -> None:
+        try:
+            resources.detector()
+        except Exception:  # the page that needs the model shows the problem; warming stays silent
+            pass
+
+    threading.Thread(target=warm, name="sincerely-warmup", daemon=True).start()
+
+
+def require_detector():
+    """The detector, or a clear message with a rebuild button (never a traceback) and a stop."""
+    try:
+        return resources.detector()
+    except ModelFileError as exc:
+        model_error(str(exc))
+    except Exception as exc:  # e.g. a missing spaCy model: still no traceback on screen
+        model_error(f"The checker could not start ({type(exc).__name__}).")
+    st.stop()
+
+
+def model_error(detail: str) -> None:
+    st.error(
+        "**The checker's model file can't be used right now.**\n\n"
+        "It is missing, damaged, or was changed after it was built, so Sincerely won't load it. "
+        "You can rebuild it from the training data in `data/` on this computer; it takes about a minute "
+        "and nothing leaves your machine.",
+        icon=":material/build:",
+    )
+    st.caption(f"Details: {detail}")
+    if st.button("Rebuild the model from data/", type="primary", key="rebuild-model"):
+        with st.spinner("Rebuilding the model from data/… (about a minute)"):
+            try:
+                resources.rebuild_model()
+            except Exception as exc:  # show what went wrong in words, not a stack trace
+                st.error(f"Rebuilding didn't work: {type(exc).__name__}: {exc}")
+                return
+        st.success("The model was rebuilt. Loading it now…")
+        st.rerun()
