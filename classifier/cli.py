@@ -123,6 +123,17 @@ def cmd_scan(args) -> int:
     return 0
 
 
+def cmd_rewrite_report(args) -> int:
+    from .rewrite import rewrite_report
+
+    figures = rewrite_report(Path(args.reports), detector=_load_detector(args))
+    print(f"offered suggestions unflagged: {figures['offered_unflagged_pct']}%; unflagged sentences verbatim: "
+          f"{figures['unflagged_sentences_verbatim_pct']}%; details carried: {figures['details_that_fit_carried_pct']}%; "
+          f"drafts with identical alternatives: {figures['drafts_with_identical_alternatives_pct']}%")
+    print(f"wrote {Path(args.reports) / 'rewrites.md'} and rewrites.json")
+    return 0
+
+
 def cmd_evaluate(args) -> int:
     from .evaluate import run_evaluation
 
@@ -132,7 +143,7 @@ def cmd_evaluate(args) -> int:
 def cmd_bench(args) -> int:
     from .bench import run_bench
 
-    return run_bench(Path(args.reports) if args.reports else None)
+    return run_bench(Path(args.reports) if args.reports else None, train=not args.skip_train)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -158,6 +169,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("text", nargs="*", help="the draft; read from stdin when absent")
     p.set_defaults(func=cmd_rewrite)
 
+    p = sub.add_parser("rewrite-report", help="measure the rewording engine on the test split: reports/rewrites.{md,json}")
+    p.add_argument("--reports", default="reports", help="output folder (default reports/)")
+    p.set_defaults(func=cmd_rewrite_report)
+
     p = sub.add_parser("scan", help="scan a .jsonl or .csv file with id and text fields into JSON Lines")
     p.add_argument("input")
     p.add_argument("-o", "--output", default="-", help="output .jsonl (default stdout)")
@@ -168,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("bench", help="latency, throughput, load and training time, peak memory")
     p.add_argument("--reports", default="reports", help="write reports/bench.json here ('' to skip)")
+    p.add_argument("--skip-train", action="store_true", help="do not time a full training run")
     p.set_defaults(func=cmd_bench)
 
     args = parser.parse_args(argv)

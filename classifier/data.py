@@ -10,9 +10,10 @@ import hashlib
 import json
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .catalogue import PATTERN_IDS, load_catalogue
 
@@ -327,7 +328,7 @@ def validate(rows: list[dict[str, Any]], partial: bool = False) -> Report:
     report.check("rows with slang/abbreviations", style["slang"] >= MIN_SLANG_SHARE, f"{pct(style['slang'])} (>= {pct(MIN_SLANG_SHARE)})")
     report.check("register mix", style["typos"] > 0 and style["british"] > 0,
                  f"typos {pct(style['typos'])}, British spelling {pct(style['british'])}")
-    report.check("lengths", style["min_words"] <= 3 and style["max_sentences"] >= 6,
+    report.check("lengths", 3 <= style["min_words"] <= 4 and style["max_sentences"] >= 6,
                  f"shortest {style['min_words']} words, longest {style['max_sentences']} sentences (3 words to 6 sentences)")
     if positives:
         report.check("multi-sentence partial positives", multi >= MIN_MULTI_SENTENCE_POSITIVE_SHARE,

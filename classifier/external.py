@@ -11,13 +11,13 @@ import json
 import os
 import re
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 
 from .baseline import KeywordBaseline
-from .catalogue import PATTERN_IDS
 
 DEFAULT_EXTERNAL_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "external"
 
@@ -169,8 +169,8 @@ def tfidf_baseline(con: list[dict[str, Any]]) -> float:
     """TF-IDF + logistic regression trained on MentalManip itself, 5-fold CV binary macro-F1 (reference figure)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
     from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
     from sklearn.pipeline import make_pipeline
 
     texts = [d["dialogue"] for d in con]

@@ -37,10 +37,10 @@ class ModelConfig:
     min_df: int = 2
     max_char_features: int = 60000
     sentence_context: bool = True
-    message_context: bool = False
+    message_context: bool = True
     numeric_features: bool = True
-    C: float = 4.0
-    class_weight: str | None = "balanced"
+    C: float = 16.0
+    class_weight: str | None = None
     calibration_folds: int = 3
     phrase_ratio: float = 0.6
     label_overlap: float = 0.5

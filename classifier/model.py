@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 import time
 from dataclasses import dataclass, field
@@ -18,12 +19,14 @@ import spacy
 
 from .catalogue import CATALOGUE_PATH, PATTERN_IDS
 from .data import corpus_hash, load_rows
-from .features import ModelConfig, build_pipeline, unit_table
+from .features import NUMERIC_NAMES, TEXT_COLUMNS, ModelConfig, build_pipeline, unit_table
 from .nlp import Unit, process_many
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
 MODEL_PATH = MODEL_DIR / "detector.skops"
 FORMAT_VERSION = 1
+# The input layout the pipeline was fitted on; a model saved with another layout is stale.
+FEATURE_SCHEMA = hashlib.sha256(repr((FORMAT_VERSION, TEXT_COLUMNS, NUMERIC_NAMES)).encode()).hexdigest()[:16]
 
 # Every type the model file may contain. Anything else in a file is refused before it is loaded.
 TRUSTED_TYPES = [
@@ -185,6 +188,7 @@ def train(config: ModelConfig | None = None, rows: list[dict[str, Any]] | None =
         model.thresholds = choose_thresholds(message_scores(model, process_rows(dev_rows)), truth_matrix(dev_rows))
     model.meta = {
         "format": FORMAT_VERSION,
+        "feature_schema": FEATURE_SCHEMA,
         "data_fingerprint": data_fingerprint(),
         "versions": library_versions(),
         "train_rows": len(train_rows),
@@ -200,11 +204,13 @@ def save(model: TrainedModel, path: Path = MODEL_PATH) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {"pipeline": model.pipeline, "thresholds": dict(model.thresholds), "config": model.config.to_dict(),
                "meta": dict(model.meta)}
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # unique: two processes may rebuild at once
     sio.dump(payload, tmp)
+    sidecar = {"sha256": hashlib.sha256(tmp.read_bytes()).hexdigest(), **model.meta, "thresholds": model.thresholds}
+    tmp_sidecar = tmp.with_suffix(".json.tmp")
+    tmp_sidecar.write_text(json.dumps(sidecar, indent=2, sort_keys=True), encoding="utf-8")
+    tmp_sidecar.replace(path.with_suffix(".json"))
     tmp.replace(path)
-    sidecar = {"sha256": hashlib.sha256(path.read_bytes()).hexdigest(), **model.meta, "thresholds": model.thresholds}
-    path.with_suffix(".json").write_text(json.dumps(sidecar, indent=2, sort_keys=True), encoding="utf-8")
     return path
 
 
@@ -239,5 +245,5 @@ def load(path: Path = MODEL_PATH) -> TrainedModel:
 
 
 def is_stale(model: TrainedModel) -> bool:
-    """True when data/ or the catalogue changed since the model was trained."""
-    return model.meta.get("data_fingerprint") != data_fingerprint()
+    """True when data/, the catalogue or the feature layout changed since the model was trained."""
+    return model.meta.get("data_fingerprint") != data_fingerprint() or model.meta.get("feature_schema") != FEATURE_SCHEMA

@@ -31,6 +31,7 @@ LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$
 SPACED_LETTERS = re.compile(r"(?<![^\W\d_])(?:[^\W\d_][ .]){3,}[^\W\d_](?![^\W\d_])")
 ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
 MAX_TEXT_FOR_NORMALIZATION = 200_000
+MIXED_WORD = re.compile(r"(?=[^\W\d_]*[a-zA-Z])(?=[^\W\d_]*[^\W\d_a-zA-Z])[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,17 @@ def _latin_share(text: str) -> float:
 
 def _char_pass(text: str) -> tuple[list[str], list[int]]:
     """Drop invisibles, fold compatibility forms, quotes and (in mostly-Latin text) homoglyphs."""
-    fold_homoglyphs = _latin_share(text) + sum(1 for c in text if c in HOMOGLYPHS) / max(1, len(text)) >= 0.5
+    # Fold homoglyphs everywhere in mostly-Latin text, and elsewhere only inside words that mix in Latin letters,
+    # so real Russian or Greek stays as it is.
+    fold_all = _latin_share(text) >= 0.5
+    mixed = set()
+    if not fold_all:
+        for m in MIXED_WORD.finditer(text):
+            mixed.update(range(m.start(), m.end()))
     chars: list[str] = []
     source: list[int] = []
     for i, ch in enumerate(text):
+        fold_homoglyphs = fold_all or i in mixed
         if ch in INVISIBLE:
             continue
         cat = unicodedata.category(ch)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
@@ -34,7 +35,16 @@ WHOLE_TONE_ORDER = {
     "gaslighting": ("warm", "direct", "boundary"),
 }
 MAX_PLACEHOLDERS = 2  # per suggestion (all alternatives of a flag together) and per whole message
-CANDIDATES_PER_TONE = 3  # checked in the first round; the rest only when those are all flagged
+DETAIL_WEIGHT = 0.06  # a carried detail counts like this much extra similarity
+CONCRETE_WEIGHT = 0.1
+PLACEHOLDER_COST = 0.04
+SPECIFIC_COST = 0.08  # per situation word in a line that the draft and its neighbours never mention
+SLOT_DROP_COST = 0.04  # a line whose day/time slot had to be dropped reads a little vaguer
+RETRIEVED_NEIGHBOURS = 5  # nearest train rewrites whose sentences may be offered
+MAX_NEIGHBOURS = 5
+RETRIEVED_DISCOUNT = 0.0  # filtered retrieved wording competes with the best-fitting catalogue line
+TIE_WIDTH = 0.1  # relevance band within which lines count as equally good (see _rank_key)
+TONE_BONUS = (0.06, 0.03, -0.05)  # inside the whole message: the pattern's preferred tones, in order
 PLACEHOLDER_RE = re.compile(r"\[[^\[\]]+\]")
 SLOT_RE = re.compile(r"\{(name|when|plan)\}")
 DAY_PLACEHOLDER = "[day and time]"
@@ -45,7 +55,7 @@ WEEKDAYS = {"monday": "monday", "tuesday": "tuesday", "wednesday": "wednesday", 
             "friday": "friday", "saturday": "saturday", "sunday": "sunday", "tues": "tuesday", "weds": "wednesday",
             "thurs": "thursday", "fri": "friday"}
 RELATIVE_DAYS = ("tonight", "tomorrow", "today", "tonite")
-PARTS_OF_DAY = ("night", "morning", "afternoon", "evening", "lunch", "lunchtime")
+PARTS_OF_DAY = ("night", "morning", "afternoon", "evening")
 HOLIDAYS = ("christmas", "xmas", "easter", "thanksgiving", "valentines", "valentine's", "halloween", "nye")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
@@ -68,8 +78,8 @@ sorry thanks ok okay well just i im i'm we and but or if what who how why yes no
 seriously whatever fine cool sure anyway also actually oh ah um hmm
 """.split())
 PAST_WORDS = frozenset("""
-yesterday ago last was were did didnt didn't had hadn't hadnt went said saw left forgot missed bailed ditched cancelled
-canceled ignored ghosted stood blew skipped came told got happened promised
+yesterday ago last was were didnt didn't hadn't hadnt wasn't wasnt weren't went left forgot bailed ditched cancelled
+canceled ignored ghosted stood blew skipped happened every always usually never
 """.split())
 FUTURE_WORDS = frozenset("""
 will 'll gonna going wanna want let's lets can could would free still plan planning coming come next tomorrow
@@ -107,30 +117,49 @@ LEAD_JUNK_RE = re.compile(rf"^(?:{PUNCT_JUNK}|(?:{COORDINATORS})\b)+", re.I)
 SUBORDINATE_RE = re.compile(rf"^(?:{SUBORDINATORS})\b", re.I)
 # A kept fragment may not end on these (the flag cut its phrase in half) nor start on the DANGLING_START ones.
 DANGLING_END = frozenset("""
-i u you we he she they it the a an to for with about of my your ur our is are was am be im i'm just really so very
+i we he she they the a an to for with about of my your ur our is are was am be im i'm just really so very
 too not don't dont can't cant will would should could think guess feel mean know bet swear hope suppose reckon said
 say like told than as at in on from by into
 """.split())
 DANGLING_START = frozenset("to for with without of about at than as from in on by into is are was were 's it them".split())
 GREETING_FRAGMENT_RE = re.compile(rf"^(?:{'|'.join(GREETINGS)}|ok|okay|oh|so|well|right|omg)\b[\w\s']{{0,24}}$", re.I)
-VAGUE_RE = re.compile(r"\b(?:maybe|sometime|some time|one day|someday|at some point|soon|we'?ll see|whenever|"
-                      r"one of these days|hmu|hit me up|ping me|no promises|might|possibly|if i'?m free|"
-                      r"if im free|eventually|another time|some point)\b", re.I)
+# A plan left open on purpose ("we should hang sometime", "maybe next week", "hmu whenever"): made concrete.
+VAGUE_RE = re.compile(r"\b(?:sometime|some time soon|one day|someday|at some point|soon-?ish|we'?ll see|whenever|"
+                      r"one of these days|hmu|hit me up|ping me|no promises|another time|some point|"
+                      r"maybe (?:next|another|this|some|later|soon|we|i|u|you)\b|(?:should|could|gotta|must|need to) "
+                      r"(?:\w+ ){0,4}(?:soon|sometime|some time|one day|one weekend|at some point))", re.I)
+VAGUE_PATTERNS = ("hot_cold", "playing_hard_to_get")
+BAIT_PATTERNS = ("jealousy_bait",)
+NOT_PAST_ED = frozenset("""
+need tired scared excited interested bored worried annoyed married relaxed stressed pissed obsessed confused
+embarrassed supposed used engaged booked packed rammed slammed sorted wicked naked indeed speed seed feed bed
+""".split())
+BUSY_WORDS = frozenset("busy booked taken swamped packed slammed hectic rammed full".split())
+# Feeling and talking words: never count as "situation words" when judging whether a line fits a draft.
+FEELING_WORDS = frozenset("""
+good wish fine admit smile honest honestly matter act glad notice noticed hurt miss missed care love sad happy meant
+head raw step space heal distance quieter insecure reassurance attention figure guess hint left start use reason goes
+look looking forward letting soon feel felt feeling scared anxious lonely low calm calmer worried upset disappointed
+sorry truth plainly straight properly rather talk talking say said tell hear know understand want need ask asking
+answer question mean means wrong right fair kind thinking think time together lately really little bit while
+""".split())
+# Retrieved sentences are kept only when they stand on their own: no pointing at things this draft never mentioned.
+REFERS_RE = re.compile(r"\b(?:it|its|it's|that|this|there|those|these|he|she|him|her|his|hers|they|them|their|"
+                       r"again|too|also|either|instead|anyway|still|then|same|other|another|such)\b", re.I)
+NAMES_FEELING_RE = re.compile(r"\b(?:hurt|hurts|miss|missed|missing|love|care|sad|upset|scared|worried|anxious|lonely|"
+                              r"need|want|wanted|feel|felt|feeling|disappointed|sorry|glad|afraid|insecure|"
+                              r"confused|frustrated|overwhelmed|matters?|meant)\b", re.I)
+ASKS_OR_OWNS_RE = re.compile(r"\b(?:i|i'm|i'd|i've|i'll|me|my|can we|could we|could you|would you|will you)\b", re.I)
+TEXTING_SPELLING = {"u": "you", "ur": "your", "im": "i'm", "dont": "don't", "cant": "can't", "wont": "won't",
+                    "ive": "i've", "id": "i'd", "youre": "you're", "r": "are", "wanna": "want to", "gonna": "going to",
+                    "tbh": "honestly", "rn": "right now", "pls": "please", "thx": "thanks", "didnt": "didn't"}
+EXTRA_GENERIC = frozenset("""
+see meet call text reply message week day together soon again home chat hang plans plan plan properly honest
+wrong right okay listen listening worry worried sorry apologise apologize afraid hope hoping trust believe
+""".split())
+SEE_RE = re.compile(r"\b(?:see you|meet|make time)\b", re.I)
 SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 WORD_RE = re.compile(r"[a-z0-9']+")
-# Words a sincere line may use without having seen them in the draft (retrieved wording is filtered with these).
-GENERIC_WORDS = frozenset("""
-really honestly sorry miss missed missing talk talking chat call ring text texting message reply replied hear heard
-feel felt feeling hurt sad upset anxious scared worried lonely low hurting glad happy love loved care caring mean
-meant matter matters need needs want wanted like would could should might time week weekend day days night soon
-together properly plainly straight again still just bit lot little more much less space break distance contact
-ready okay ok fine things thing stuff way ask asking tell telling know knew understand sure wrong right fair honest
-truth actually real really better best good great nice lovely kind sense plan plans meet see seeing free around
-busy work sort figure decide answer question thought thinking think wish hope hoping sorry apologise apologize
-ended ending end over trying try tried moving move friends friend us we you me myself yourself both each other
-say saying said wait waiting quiet went gone back deal handle rather prefer happened remember memory differently
-properly maybe yes no soon later first next last
-""".split())
 
 
 # -- public types ------------------------------------------------------------------------------------------------
@@ -255,6 +284,9 @@ class DetailFinder:
         text = span.text
         past = _is_past(span)
         if kind == "time":
+            number = re.match(r"\D*(\d+)", text)
+            if number and int(number.group(1)) > 24:  # "kids by 30" is an age
+                return None
             words = text.split()
             if words[0].lower() in ("at", "by", "around", "before", "after", "until", "till", "til", "from"):
                 text = " ".join(words[1:])
@@ -264,6 +296,8 @@ class DetailFinder:
             return Found("time", start, start + len(text), text, past)
         if kind == "day":
             lower = text.lower()
+            if span.start > 0 and span.doc[span.start - 1].lower_ in ("for", "all"):  # "for the week" is a duration
+                return None
             if lower.startswith("on "):  # keep "on" out: slots add their own preposition
                 return Found("day", span[1].idx, span.end_char, text[3:], past)
             if lower.startswith("the ") and "week" not in lower:
@@ -299,19 +333,21 @@ class DetailFinder:
 
 
 def _is_past(span) -> bool:
-    """Whether a detail sits in a clause about something that already happened."""
+    """Whether a detail is about something that already happened or keeps happening (not a plan to offer)."""
     words = {t.lower_ for t in span}
     if words & {"last", "yesterday", "ago"}:
         return True
     sent = span.sent
     lowers = {t.lower_ for t in sent} | {t.norm_ for t in sent}
-    past = bool(lowers & PAST_WORDS) or any(t.lower_.endswith("ed") and len(t) > 4 and t.lower_ not in
-                                            ("need", "tired", "scared", "bored", "excited", "interested")
-                                            for t in sent)
+    past = bool(lowers & PAST_WORDS) or any(
+        (t.lower_.endswith("ed") and len(t) > 4 and t.lower_ not in NOT_PAST_ED)  # "cried", "texted", "waited"
+        or (t.lower_ in ("'ve", "ive", "'d", "has", "have") and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_.endswith(("ed", "en")))
+        for t in sent)
     perfect = any(t.lower_ in ("could", "would", "should", "might", "must") and t.i + 1 < len(t.doc)
                   and t.doc[t.i + 1].lower_ in ("'ve", "have", "of", "ve") for t in sent)
     future = bool(lowers & FUTURE_WORDS) and not perfect
-    return (past or perfect) and not future
+    busy = bool(lowers & BUSY_WORDS)  # "saturday's booked": a day claimed as taken is not one to offer
+    return busy or ((past or perfect) and not future)
 
 
 def _plan_forms(span) -> tuple[str, str] | None:
@@ -358,6 +394,8 @@ def _when_text(details: Details, before: str) -> str | None:
         day = day[0].upper() + day[1:]
     if day and details.cased:
         day = re.sub(r"\b(" + "|".join(WEEKDAYS) + r")\b", lambda m: m.group(1).capitalize(), day, flags=re.I)
+    if day and re.match(r"the week(?:end)?\b", day, re.I):  # "call me this weekend", not "call me the weekend"
+        day = "this" + day[3:]
     relative = bool(day) and not any(w in day.lower() for w in WEEKDAYS)
     if day and tm:
         phrase = f"{tm} {day}" if relative else f"{day} at {tm}"
@@ -412,11 +450,12 @@ def fill_line(line: str, details: Details) -> tuple[str, frozenset[str], int] | 
                 return (prep or "") + phrase
             text = re.sub(r"(on |by |does |until )?\{when\}", sub, text)
             used.update(k for k in ("day", "time") if getattr(details, k) is not None)
-        elif re.search(r"(?:free|does|can do) \{when\}", text):
+        elif re.search(r"(?:free|does|can do) \{when\}|\{when\},", text):
             if PLACEHOLDER_RE.search(text):
                 return None
             text = text.replace("{when}", DAY_PLACEHOLDER)
         else:
+            text = re.sub(r"\s(?:on |by )?\{when\}(?=\?)", " soon", text)
             text = re.sub(r"\s(?:on |by )?\{when\}", "", text)
     text = re.sub(r"\s{2,}", " ", text).strip()
     return text, frozenset(used), len(PLACEHOLDER_RE.findall(text))
@@ -433,7 +472,7 @@ def _when_is_past(details: Details) -> bool:
     return bool(parts) and all(p.past for p in parts)
 
 
-def concrete_question(details: Details) -> tuple[str, frozenset[str]]:
+def concrete_question(details: Details, sees: bool = False) -> tuple[str, frozenset[str]]:
     """Turn a vague 'maybe sometime' into a real invitation, with a placeholder where the day is unknown."""
     plan = details.plan if details.plan is not None and not details.plan.past else None
     when = None if _when_is_past(details) else _when_text(details, "")
@@ -448,9 +487,10 @@ def concrete_question(details: Details) -> tuple[str, frozenset[str]]:
     if plan is not None:
         assert plan.plan is not None
         return f"Would you like to {plan.plan[0]} on {DAY_PLACEHOLDER}?", frozenset(used)
+    wish = "" if sees else " I'd like to see you."
     if when is not None:
-        return f"Are you free {when}? I'd like to see you.", frozenset(used)
-    return f"Are you free {DAY_PLACEHOLDER}? I'd like to see you.", frozenset(used)
+        return f"Are you free {when}?{wish}", frozenset(used)
+    return f"Are you free {DAY_PLACEHOLDER}?{wish}", frozenset(used)
 
 
 # -- text style --------------------------------------------------------------------------------------------------
@@ -555,6 +595,7 @@ class Retriever:
                 for phrase in phrases:
                     self.items.append(Neighbour(pattern, phrase, segment))
         self.by_pattern: dict[str, np.ndarray] = {}
+        self._cache: dict[tuple[str, str], list[tuple[float, Neighbour]]] = {}
         self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, lowercase=True)
         if self.items:
             self.matrix = self.vectorizer.fit_transform([n.phrase for n in self.items])
@@ -563,12 +604,17 @@ class Retriever:
 
     def nearest(self, pattern: str, phrase: str, k: int = 3, floor: float = 0.15) -> list[tuple[float, Neighbour]]:
         """Up to k same-pattern neighbours of a phrase, most similar first (deterministic ties by index)."""
-        idx = self.by_pattern.get(pattern)
-        if idx is None or not len(idx):
-            return []
-        sims = (self.matrix[idx] @ self.vectorizer.transform([phrase]).T).toarray().ravel()
-        order = sorted(range(len(idx)), key=lambda i: (-sims[i], int(idx[i])))[:k]
-        return [(float(sims[i]), self.items[int(idx[i])]) for i in order if sims[i] >= floor]
+        key = (pattern, phrase)
+        if key not in self._cache:
+            idx = self.by_pattern.get(pattern)
+            if idx is None or not len(idx):
+                return []
+            sims = (self.matrix[idx] @ self.vectorizer.transform([phrase]).T).toarray().ravel()
+            order = np.lexsort((idx, -sims))[:MAX_NEIGHBOURS]  # by similarity, then corpus order
+            if len(self._cache) > 4096:
+                self._cache.clear()
+            self._cache[key] = [(float(sims[i]), self.items[int(idx[i])]) for i in order if sims[i] >= floor]
+        return self._cache[key][:k]
 
 
 def load_train_rows() -> list[dict]:
@@ -591,7 +637,6 @@ class Candidate:
     placeholders: int
     similarity: float
     concrete: bool = False
-    source: str = "catalogue"
 
 
 @dataclass
@@ -616,10 +661,31 @@ class Rewriter:
         self.finder = DetailFinder()
         self.retriever = Retriever(train_rows if train_rows is not None else load_train_rows())
         lines = [line for p in self.catalogue.values() for t in p.tones for line in t.lines]
-        self.line_vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english")
+        self.line_vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
         self.line_vectorizer.fit(lines + [n.segment for n in self.retriever.items])
-        self._line_vecs = {line: self.line_vectorizer.transform([SLOT_RE.sub(" ", line)]) for line in set(lines)}
+        self._pattern_lines = {}
+        for pid, p in self.catalogue.items():
+            own = list(dict.fromkeys(line for t in p.tones for line in t.lines))
+            self._pattern_lines[pid] = (own, self.line_vectorizer.transform([SLOT_RE.sub(" ", x) for x in own]))
+        self._specific = _specific_words(lines)
+        self._fixed_days = {line: frozenset(w for w in WORD_RE.findall(SLOT_RE.sub(" ", line).lower())
+                                            if w in WEEKDAYS or re.fullmatch(r"\d+(?:am|pm)?", w)) for line in lines}
+        self._relevance_cache: dict[tuple[str, str, str], dict[str, float]] = {}
         self._clean_cache: dict[str, bool] = {}
+        self._standalone_cache: dict[str, str | None] = {}
+        self._warm(lines)
+
+    def _warm(self, lines: list[str]) -> None:
+        """Check the catalogue lines that need no draft detail once, in both casing styles, so that a draft's own
+        check batch holds only what is new to it."""
+        plain = Details()
+        texts = []
+        for line in dict.fromkeys(lines):
+            filled = fill_line(line, plain)
+            if filled is not None:
+                texts += [tidy(styled(filled[0], False)), tidy(styled(filled[0], True)),
+                          tidy(styled(filled[0], True, keep_i=True))]
+        self._check(texts)
 
     # -- public API ---------------------------------------------------------------------------------------------
 
@@ -631,20 +697,19 @@ class Rewriter:
         per_flag = [self._flag_candidates(draft, flag) for flag in analysis.flags]
         regions = _regions(analysis.flags)
         options = [self._region_options(draft, region) for region in regions]
-        variants = _whole_variants(draft, regions, options)
-        # Round 1: the top candidates per tone and a few whole-message versions, scored in one batch.
-        clean = self._check([c.text for cands in per_flag for c in _first_round(cands)] + variants)
-        # Round 2, only where round 1 came up short: the rest of a tone's candidates, more whole-message versions.
-        retry = [c.text for cands in per_flag for c in cands
-                 if not any(clean.get(o.text) for o in cands if o.tone == c.tone)]
-        if not any(clean.get(v) for v in variants):
-            variants = _whole_variants(draft, regions, options, deep=True)
-            retry += variants
-        if retry:
-            clean.update(self._check(retry))
+        depth = len(_whole_plans(options, _main_region(regions)))
+        clean: dict[str, bool] = {}
+        whole: str | None = None
+        # Check in small batches and widen only where a batch came back flagged: usually one round is enough.
+        for per_tone, ks in ((2, range(0, 3)), (4, range(3, 8)), (None, range(8, depth))):
+            texts = [c.text for cands in per_flag for c in _still_needed(cands, clean, per_tone)]
+            variants = [] if whole else _whole_variants(draft, regions, options, ks)
+            if not texts and not variants:
+                break
+            clean.update(self._check(texts + variants))
+            whole = whole or next((v for v in variants if clean.get(v)), None)
         suggestions = tuple(Suggestion(flag, self._pick(flag, cands, clean))
-                            for flag, cands in zip(analysis.flags, per_flag))
-        whole = next((v for v in variants if clean.get(v)), None)
+                            for flag, cands in zip(analysis.flags, per_flag, strict=True))
         return RewriteResult(suggestions, whole)
 
     def whole_message_for(self, text: str, analysis: Analysis) -> str | None:
@@ -657,87 +722,116 @@ class Rewriter:
 
     def _flag_candidates(self, draft: _Draft, flag: Flag) -> list[Candidate]:
         """Ranked candidates in every tone for one flag, grounded in the flag's sentence."""
-        details = draft.details_for(flag.start, flag.end)
+        details = draft.details_for(flag.start, flag.end, flag.pattern)
         return self._candidates(flag.pattern, flag.phrase, details, draft)
 
+    def _relevance(self, pattern_id: str, phrase: str, draft: _Draft) -> dict[str, float]:
+        """Per catalogue line of the pattern: similarity to the phrase and to what the nearest train rewrites said
+        instead, minus a cost for situation words (a booking, a cancelled plan) that neither the draft nor those
+        rewrites mention."""
+        key = (pattern_id, phrase, draft.text)
+        if key not in self._relevance_cache:
+            neighbours = self.retriever.nearest(pattern_id, phrase)
+            segments = " ".join(n.segment for _, n in neighbours)
+            intent = self.line_vectorizer.transform([phrase + " " + segments])
+            lines, matrix = self._pattern_lines[pattern_id]
+            sims = (matrix @ intent.T).toarray().ravel()
+            context = _stems(draft.text + " " + segments)
+            self._relevance_cache[key] = {
+                line: float(sim) - SPECIFIC_COST * len(self._specific[line] - context) for line, sim in zip(lines, sims, strict=True)}
+            if len(self._relevance_cache) > 2048:
+                self._relevance_cache.clear()
+                return self._relevance(pattern_id, phrase, draft)
+        return self._relevance_cache[key]
+
     def _candidates(self, pattern_id: str, phrase: str, details: Details, draft: _Draft) -> list[Candidate]:
+        """Every usable line of the pattern, filled and styled, best first."""
         pattern = self.catalogue[pattern_id]
-        neighbours = self.retriever.nearest(pattern_id, phrase)
-        intent = self.line_vectorizer.transform([phrase + " " + " ".join(n.segment for _, n in neighbours)])
+        relevance = self._relevance(pattern_id, phrase, draft)
         out: list[Candidate] = []
         for tone in pattern.tones:
             for line in tone.lines:
+                if self._fixed_days[line] - draft.words:  # "I have Thursday evening": not the writer's to invent
+                    continue
                 filled = fill_line(line, details)
                 if filled is None:
                     continue
                 text, used, holes = filled
-                sim = float((self._line_vecs[line] @ intent.T).toarray()[0, 0])
+                sim = relevance[line] - SLOT_DROP_COST * ("{when}" in line and not used & {"day", "time"} and not holes)
                 out.append(Candidate(tone.name, text, used, holes, sim))
-                if details.vague and tone.name in ("warm", "direct") and not used & {"plan", "day", "time"}:
-                    question, q_used = concrete_question(details)
+                if details.vague and pattern_id in VAGUE_PATTERNS and tone.name in ("warm", "direct") \
+                        and not used & {"plan", "day", "time"}:
+                    question, q_used = concrete_question(details, sees=bool(SEE_RE.search(text)))
                     if holes + count_placeholders(question) <= 1:
                         out.append(Candidate(tone.name, f"{text} {question}", used | q_used,
                                              holes + count_placeholders(question), sim, concrete=True))
-            out.extend(self._retrieved(tone.name, neighbours, details, draft))
+            if details.vague and pattern_id in VAGUE_PATTERNS and tone.name == "direct":
+                question, q_used = concrete_question(details, sees=False)
+                out.append(Candidate("direct", question, q_used, count_placeholders(question),
+                                     max(relevance.values()), concrete=True))
+            out.extend(self._retrieved(pattern_id, phrase, tone.name, draft, max(relevance.values())))
             out.extend(self._past_anchored(tone.name, out, details))
         styled_out = [replace(c, text=draft.style(c.text)) for c in out]
         return sorted(_dedupe(styled_out), key=lambda c: _rank_key(c, phrase))
 
-    def _past_anchored(self, tone: str, cands: list[Candidate], details: Details) -> list[Candidate]:
-        """'About Saturday, ...': ties a line to the past day the draft talks about."""
-        if details.day is None or not details.day.past:
-            return []
-        day = details.day.text
-        best = [c for c in cands if c.tone == tone and "day" not in c.used and c.source == "catalogue"]
-        best = sorted(best, key=lambda c: -c.similarity)[:2]
-        return [replace(c, text=f"About {day}, {_uncap(c.text, ())}", used=c.used | {"day"}, source="anchored")
-                for c in best]
-
-    def _retrieved(self, tone: str, neighbours: list[tuple[float, Neighbour]], details: Details,
-                   draft: _Draft) -> list[Candidate]:
-        """Wording from the nearest train rewrites, kept only where it carries none of someone else's details."""
+    def _retrieved(self, pattern_id: str, phrase: str, tone: str, draft: _Draft, top: float) -> list[Candidate]:
+        """Sentences from the nearest train rewrites that stand on their own and carry nobody else's details."""
+        allowed = FEELING_WORDS | EXTRA_GENERIC | draft.words
         out = []
-        for sim, n in neighbours:
-            text = self._adapt(n.segment, details, draft)
-            if text and _tone_of(text) == tone:
-                out.append(Candidate(tone, text, frozenset(), count_placeholders(text), sim * 0.9, source="retrieved"))
+        for _, n in self.retriever.nearest(pattern_id, phrase, k=RETRIEVED_NEIGHBOURS):
+            for sent in SENTENCE_SPLIT_RE.split(n.segment):
+                text = self._standalone(sent.strip())
+                if text is None or _tone_of(text) != tone:
+                    continue
+                words = [w for w in WORD_RE.findall(text.lower()) if w not in STOP_WORDS and len(w) > 2]
+                if all(w in allowed or _stem(w) in allowed for w in words):
+                    out.append(Candidate(tone, text, frozenset(), 0, top - RETRIEVED_DISCOUNT))
         return out
 
-    def _adapt(self, segment: str, details: Details, draft: _Draft) -> str | None:
-        """Keep the retrieved sentences that are generic or about this draft; drop any with foreign specifics."""
-        allowed = GENERIC_WORDS | draft.words
-        keep = []
-        for sent in SENTENCE_SPLIT_RE.split(segment):
-            sent = sent.strip()
-            if not sent or re.search(r"\d", sent) or count_placeholders(sent):
-                continue
-            if self.finder.find(sent):  # someone else's name, day, time or plan
-                continue
-            words = WORD_RE.findall(sent.lower())
-            proper = [w for w in re.findall(r"(?<=\s)[A-Z][a-z]+", sent) if w.lower() not in ("i",)]
-            foreign = [w for w in words if w not in allowed and w not in _STOP and len(w) > 2]
-            if proper or len(foreign) > 1 or len(words) < 4:
-                continue
-            keep.append(sent)
-        text = " ".join(keep[:2])
-        if not text or len(text.split()) > 32:
-            return None
-        return text[0].upper() + text[1:]
+    def _standalone(self, sentence: str) -> str | None:
+        """A retrieved sentence in plain spelling, or None if it leans on context or holds names, days or plans."""
+        if sentence in self._standalone_cache:
+            return self._standalone_cache[sentence]
+        words = WORD_RE.findall(sentence.lower())
+        ok = (6 <= len(words) <= 22 and not re.search(r"\d|\[|[A-Z][a-z]+", sentence[1:].replace(" I ", " i "))
+              and re.search(r"[.!?]$", sentence) and not REFERS_RE.search(sentence)
+              and ASKS_OR_OWNS_RE.search(sentence) and NAMES_FEELING_RE.search(sentence)
+              and not self.finder.find(sentence))
+        text = None
+        if ok:
+            text = re.sub(r"[A-Za-z']+", lambda m: TEXTING_SPELLING.get(m.group(0).lower(), m.group(0)), sentence)
+            text = re.sub(r"\bi\b", "I", text)
+            text = text[0].upper() + text[1:]
+        self._standalone_cache[sentence] = text
+        return text
+
+    def _past_anchored(self, tone: str, cands: list[Candidate], details: Details) -> list[Candidate]:
+        """'About Saturday, ...': ties a line to the past day the draft talks about."""
+        if details.day is None or not re.search(r"\b(?:last|yesterday|ago)\b", details.day.text, re.I):
+            return []
+        day = details.day.text
+        best = [c for c in cands if c.tone == tone and "day" not in c.used and not c.text.startswith("About ")]
+        best = sorted(best, key=lambda c: -c.similarity)[:2]
+        return [replace(c, text=f"About {day}, {_uncap(c.text, ())}", used=c.used | {"day"}) for c in best]
 
     def _pick(self, flag: Flag, cands: list[Candidate], clean: dict[str, bool]) -> tuple[Alternative, ...]:
-        """The best clean candidate per tone, within the placeholder budget, in warm/direct/boundary order."""
+        """The best clean candidate per tone within the placeholder budget; at least one carries the draft's details."""
         pattern = self.catalogue[flag.pattern]
-        budget = MAX_PLACEHOLDERS
-        out = []
+        usable = [c for c in cands if clean.get(c.text) and c.placeholders <= MAX_PLACEHOLDERS]
+        picks: dict[str, Candidate] = {}
         for tone in pattern.tones:
-            for c in cands:
-                if c.tone != tone.name or not clean.get(c.text) or c.placeholders > budget:
-                    continue
-                budget -= c.placeholders
-                out.append(Alternative(tone.name, c.text, _explain(tone.explanation, c, flag.phrase)))
-                break
-        order = {t: i for i, t in enumerate(TONE_ORDER)}
-        return tuple(sorted(out, key=lambda a: order.get(a.tone, 9)))
+            first = next((c for c in usable if c.tone == tone.name), None)
+            if first is not None:
+                picks[tone.name] = first
+        wanted = set().union(*(c.used for c in cands)) if cands else set()
+        if wanted and not any(c.used for c in picks.values()):
+            grounded = next((c for c in usable if c.used), None)  # best-ranked clean one that carries a detail
+            if grounded is not None:
+                picks[grounded.tone] = grounded
+        picks = _within_budget(picks, usable)
+        explanations = {t.name: t.explanation for t in pattern.tones}
+        return tuple(Alternative(t, picks[t].text, _explain(explanations[t], picks[t], flag.phrase))
+                     for t in TONE_ORDER if t in picks)
 
     # -- whole message ------------------------------------------------------------------------------------------
 
@@ -746,17 +840,13 @@ class Rewriter:
         flag = region.primary
         if HEDGE_ONLY_RE.match(draft.text[region.start:region.end]):
             return [Candidate("drop", "", frozenset(), 0, 1.0)]
-        details = draft.details_for(region.start, region.end, whole=True)
+        details = draft.details_for(region.start, region.end, flag.pattern, whole=True)
         cands = self._candidates(flag.pattern, flag.phrase, details, draft)
         order = WHOLE_TONE_ORDER.get(flag.pattern, TONE_ORDER)
-        by_tone = {t: [c for c in cands if c.tone == t] for t in order}
-        options: list[Candidate] = []
-        for depth in range(CANDIDATES_PER_TONE + 3):
-            for t in order:
-                if depth < len(by_tone[t]):
-                    options.append(by_tone[t][depth])
-        # options that carry more of the draft's details first; the sort is stable, so tone preference breaks ties
-        return sorted(options, key=lambda c: -(len(c.used) + c.concrete))
+        bonus = {t: TONE_BONUS[i] for i, t in enumerate(order)}
+        return [replace(c, similarity=c.similarity + bonus.get(c.tone, 0.0))
+                for c in sorted(cands, key=lambda c: _rank_key(replace(c, similarity=c.similarity + bonus.get(c.tone, 0.0)),
+                                                               flag.phrase))]
 
     # -- self-check ---------------------------------------------------------------------------------------------
 
@@ -764,10 +854,10 @@ class Rewriter:
         """Whether each text comes back with no flags, scored in one batch (same thresholds as analyze)."""
         todo = [t for t in dict.fromkeys(texts) if t and t not in self._clean_cache]
         if todo:
-            for t, ok in zip(todo, self._score(todo)):
-                self._clean_cache[t] = ok
-            if len(self._clean_cache) > 50_000:
+            if len(self._clean_cache) > 100_000:  # bound memory in a long-running app; re-warmed lazily
                 self._clean_cache.clear()
+            for t, ok in zip(todo, self._score(todo), strict=True):
+                self._clean_cache[t] = ok
         return {t: self._clean_cache.get(t, False) for t in texts if t}
 
     def _score(self, texts: list[str]) -> list[bool]:
@@ -783,27 +873,65 @@ class Rewriter:
         if units:
             hits = (pipeline.predict_proba(unit_table(units)) >= thresholds).any(axis=1)
             np.logical_or.at(flagged, np.array(owners), hits)
-        return [not f and any(c.isalnum() for c in t) for t, f in zip(texts, flagged)]
-
-
-_STOP = frozenset(TfidfVectorizer(stop_words="english").get_stop_words()) | {"i'm", "i've", "i'd", "i'll", "don't",
-                                                                              "can't", "it's", "you're", "that's"}
+        return [not f and any(c.isalnum() for c in t) for t, f in zip(texts, flagged, strict=True)]
 
 
 def _tone_of(text: str) -> str:
     """Rough tone of retrieved wording: boundary if it asks for distance, warm if it names affection, else direct."""
     low = text.lower()
-    if re.search(r"\b(space|distance|no contact|step(?:ping)? back|take a break|not ready|reach out when|log off|"
-                 r"for my own|need (?:some )?time)\b", low):
+    if re.search(r"\b(?:space|distance|no contact|step(?:ping)? back|break from|not ready|reach out when|log off|"
+                 r"for my own|need (?:some )?time|stop (?:texting|messaging))\b", low):
         return "boundary"
-    if re.search(r"\b(miss|missed|love|care about|glad|hoping|i'd love|thinking about you|mean(?:s|t)? a lot)\b", low):
+    if re.search(r"\b(?:miss|missed|love|care about|glad|hoping|i'd love|thinking about you|mean(?:s|t)? a lot)\b", low):
         return "warm"
     return "direct"
 
 
 def _rank_key(c: Candidate, phrase: str) -> tuple:
-    """Carry more draft details first, then fewer placeholders, then closeness to the intent; stable tie-break."""
-    return (-(len(c.used) + c.concrete), c.placeholders, -round(c.similarity, 4), zlib.crc32((phrase + c.text).encode()))
+    """Closeness to what people wrote instead, nudged up for carrying the draft's details; stable tie-break."""
+    score = c.similarity + DETAIL_WEIGHT * len(c.used) + CONCRETE_WEIGHT * c.concrete - PLACEHOLDER_COST * c.placeholders
+    # Relevance is a rough lexical measure: lines within one TIE_WIDTH band count as equally good, and the draft's
+    # own phrase decides among them (deterministic, and different drafts get different wording).
+    return (-int(score // TIE_WIDTH), zlib.crc32((phrase + c.text).encode()))
+
+
+def _stem(word: str) -> str:
+    """A crude stem, enough to match 'texting' with 'text' and 'cancelled' with 'cancel'."""
+    for suffix in ("ing", "led", "ed", "es", "s", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _stems(text: str) -> set[str]:
+    from .nlp import norm_of
+
+    return {_stem(w) for t in WORD_RE.findall(text.lower()) for w in norm_of(t).split()}
+
+
+def _specific_words(lines: list[str]) -> dict[str, frozenset[str]]:
+    """Per line, its rare content words: the situation it was written for (used by at most two catalogue lines)."""
+    feeling = {_stem(w) for w in FEELING_WORDS} | FEELING_WORDS
+    bags = {line: {_stem(w) for w in WORD_RE.findall(SLOT_RE.sub(" ", line).lower())
+                   if w not in STOP_WORDS and len(w) > 2 and "'" not in w and w not in feeling and _stem(w) not in feeling}
+            for line in set(lines)}
+    freq = Counter(w for bag in bags.values() for w in bag)
+    return {line: frozenset(w for w in bag if freq[w] <= 2) for line, bag in bags.items()}
+
+
+def _within_budget(picks: dict[str, Candidate], usable: list[Candidate]) -> dict[str, Candidate]:
+    """Keep a suggestion's placeholders to MAX_PLACEHOLDERS in total, swapping in placeholder-free lines if needed."""
+    out = dict(picks)
+    for tone in reversed(TONE_ORDER):
+        if sum(c.placeholders for c in out.values()) <= MAX_PLACEHOLDERS:
+            break
+        if tone in out and out[tone].placeholders:
+            plain = next((c for c in usable if c.tone == tone and not c.placeholders), None)
+            if plain is not None:
+                out[tone] = plain
+            else:
+                del out[tone]
+    return out
 
 
 def _dedupe(cands: list[Candidate]) -> list[Candidate]:
@@ -816,14 +944,20 @@ def _dedupe(cands: list[Candidate]) -> list[Candidate]:
     return out
 
 
-def _first_round(cands: list[Candidate]) -> list[Candidate]:
-    counts: Counter = Counter()
-    out = []
-    for c in cands:
-        if counts[c.tone] < CANDIDATES_PER_TONE:
-            counts[c.tone] += 1
-            out.append(c)
-    return out
+def _still_needed(cands: list[Candidate], clean: dict[str, bool], per_tone: int | None) -> list[Candidate]:
+    """Unchecked candidates of the tones that have no clean one yet (up to per_tone each), plus the best one that
+    carries a draft detail if no clean one does yet."""
+    out: list[Candidate] = []
+    for tone in TONE_ORDER:
+        mine = [c for c in cands if c.tone == tone]
+        if any(clean.get(c.text) for c in mine):
+            continue
+        todo = [c for c in mine if c.text not in clean]
+        out.extend(todo if per_tone is None else todo[:per_tone])
+    grounded = [c for c in cands if c.used]
+    if grounded and not any(clean.get(c.text) for c in grounded):
+        out.extend([c for c in grounded if c.text not in clean][:1 if per_tone == 2 else None])
+    return list(dict.fromkeys(out))
 
 
 def _explain(base: str, c: Candidate, phrase: str) -> str:
@@ -878,10 +1012,12 @@ class _Draft:
             return start, end
         return min(touching[0][0], start), max(touching[-1][1], end)
 
-    def details_for(self, start: int, end: int, whole: bool = False) -> Details:
-        """Details in the sentence(s) of a span; the person's name from anywhere (not repeated in the whole message)."""
+    def details_for(self, start: int, end: int, pattern: str, whole: bool = False) -> Details:
+        """Details in the sentence(s) of a span; the person's name from anywhere (not repeated in the whole message).
+        The plans inside a jealousy-bait phrase are the bait (someone else's date), so they are never carried."""
         s, e = self.sentence_span(start, end)
-        inside = [f for f in self.found if f.start >= s and f.end <= e]
+        inside = [f for f in self.found if f.start >= s and f.end <= e
+                  and not (pattern in BAIT_PATTERNS and f.kind != "name" and f.start < end and f.end > start)]
 
         def pick(kind: str) -> Found | None:
             items = [f for f in inside if f.kind == kind]
@@ -896,24 +1032,57 @@ class _Draft:
                        vague=bool(VAGUE_RE.search(self.text[start:end])), cased=not self.lowercase)
 
 
-def _whole_variants(draft: _Draft, regions: list[_Region], options: list[list[Candidate]], deep: bool = False) -> list[str]:
-    """Whole-message versions: variant k uses each region's k-th option (k < 3, or all options when deep)."""
-    depth = max((len(o) for o in options), default=1) if deep else 3
+def _whole_plans(options: list[list[Candidate]], main: int) -> list[tuple[str | int, bool, bool]]:
+    """The order in which whole-message versions are tried: (tone or rotation, drop asides, keep fragments)."""
+    tones = list(dict.fromkeys(c.tone for c in options[main]))
+    rotations = range(1, max((len(o) for o in options), default=1))
+    return ([(t, True, True) for t in tones] + [(t, True, False) for t in tones]
+            + [(r, True, keep) for r in rotations[:3] for keep in (True, False)]
+            + [(r, False, keep) for r in rotations for keep in (True, False)])
+
+
+def _main_region(regions: list[_Region]) -> int:
+    return max(range(len(regions)), key=lambda i: (regions[i].end - regions[i].start, regions[i].primary.score))
+
+
+def _whole_variants(draft: _Draft, regions: list[_Region], options: list[list[Candidate]], ks: range) -> list[str]:
+    """Whole-message versions, most natural first.
+
+    The main (longest) region gets the sincere line; a secondary region that repeats a pattern or is short is
+    simply left out, so the message says the real thing once. The first versions use one tone throughout and keep
+    the unflagged parts of flagged sentences; later ones replace whole flagged sentences (a kept fragment can read
+    as a tactic once its neighbour is gone), then rotate through the other options.
+    """
+    main = _main_region(regions)
+    plans = _whole_plans(options, main)
+    drop = [i != main and _droppable(draft, regions, i) for i in range(len(regions))]
     out = []
-    for k in range(depth):
-        chosen = []
-        budget = MAX_PLACEHOLDERS
-        used_texts: set[str] = set()
-        for region, opts in zip(regions, options):
-            pick = _choose_option(opts, k, budget, used_texts)
+    for k in ks:
+        if k >= len(plans):
+            break
+        how, drop_asides, keep = plans[k]
+        budget, used_texts, chosen = MAX_PLACEHOLDERS, set(), []
+        for i, opts in enumerate(options):
+            if drop[i] and drop_asides:
+                chosen.append("")
+                continue
+            pool = [c for c in opts if c.tone == how] + opts if isinstance(how, str) else opts[how:] + opts[:how]
+            pick = _choose_option(pool, 0, budget, used_texts)
             budget -= pick.placeholders if pick else 0
             if pick:
                 used_texts.add(pick.text)
             chosen.append(pick.text if pick else "")
-        message = compose(draft, regions, chosen)
+        message = compose(draft, regions, chosen, keep_fragments=keep)
         if message and message not in out:
             out.append(message)
     return out
+
+
+def _droppable(draft: _Draft, regions: list[_Region], i: int) -> bool:
+    """A secondary region can just go when another region has its pattern or it is a short aside."""
+    region = regions[i]
+    same = any(j != i and r.primary.pattern == region.primary.pattern for j, r in enumerate(regions))
+    return same or len(WORD_RE.findall(draft.text[region.start:region.end].lower())) <= 6
 
 
 def _choose_option(opts: list[Candidate], k: int, budget: int, used: set[str]) -> Candidate | None:
@@ -924,14 +1093,15 @@ def _choose_option(opts: list[Candidate], k: int, budget: int, used: set[str]) -
     return None
 
 
-def compose(draft: _Draft, regions: list[_Region], replacements: list[str]) -> str:
-    """The draft with each region replaced; sentences outside flagged chunks stay byte for byte."""
+def compose(draft: _Draft, regions: list[_Region], replacements: list[str], keep_fragments: bool = True) -> str:
+    """The draft with each region replaced; sentences outside flagged chunks stay byte for byte. Without
+    keep_fragments, flagged sentences are replaced whole (their unflagged clauses go too)."""
     text = draft.text
     chunks = _chunks(draft, regions)
     out, pos = [], 0
     for (cs, ce), members in chunks:
         out.append(text[pos:cs])
-        piece = _compose_chunk(draft, cs, ce, [(regions[i], replacements[i]) for i in members])
+        piece = _compose_chunk(draft, cs, ce, [(regions[i], replacements[i]) for i in members], keep_fragments)
         if not piece:  # the whole chunk went: drop the space before it too
             while out and out[-1] and out[-1][-1] in " \t":
                 out[-1] = out[-1][:-1]
@@ -969,24 +1139,24 @@ def _chunks(draft: _Draft, regions: list[_Region]) -> list[tuple[tuple[int, int]
     return [((s, e), sorted(m)) for s, e, m in merged]
 
 
-def _compose_chunk(draft: _Draft, cs: int, ce: int, parts: list[tuple[_Region, str]]) -> str:
+def _compose_chunk(draft: _Draft, cs: int, ce: int, parts: list[tuple[_Region, str]], keep_fragments: bool = True) -> str:
     """Kept fragments of the chunk (cleaned at their edges) joined with the replacements."""
     text = draft.text
     pieces: list[tuple[str, str]] = []
     pos = cs
     for region, repl in sorted(parts, key=lambda p: p[0].start):
-        frag = _clean_fragment(text[pos:max(pos, region.start)], lead=bool(pieces), trail=True)
+        frag = _clean_fragment(text[pos:max(pos, region.start)], lead=bool(pieces), trail=True) if keep_fragments else ""
         if frag:
             pieces.append(("keep", frag))
         if repl:
             pieces.append(("new", repl))
         pos = max(pos, region.end)
-    tail = _clean_fragment(text[pos:ce], lead=True, trail=False)
+    tail = _clean_fragment(text[pos:ce], lead=True, trail=False) if keep_fragments else ""
     if tail:
         pieces.append(("keep", tail))
     names = (draft.name,) if draft.name else ()
     out = ""
-    for kind, piece in pieces:
+    for _kind, piece in pieces:
         out = _join(out, piece, draft.lowercase, names)
     return tidy(out)
 
@@ -1001,7 +1171,7 @@ def _clean_fragment(frag: str, lead: bool, trail: bool) -> str:
     for _ in range(4):
         before = frag
         if trail:
-            frag = TRAIL_JUNK_RE.sub("", frag).rstrip()
+            frag = TRAIL_JUNK_RE.sub("", frag).rstrip(" \t\n,;:-–—/~")
         if lead:
             frag = LEAD_JUNK_RE.sub("", frag).lstrip()
         if frag == before:
@@ -1012,6 +1182,8 @@ def _clean_fragment(frag: str, lead: bool, trail: bool) -> str:
     if trail and words and words[-1] in DANGLING_END and not re.search(r"[.!?]$", frag):
         return ""
     if lead and words and words[0] in DANGLING_START:
+        return ""
+    if lead and not trail and len(words) <= 2 and not EMOJI_RE.search(frag):  # ", weird." after a replaced clause
         return ""
     return frag
 
@@ -1052,13 +1224,13 @@ def _detail_present(detail: Found, texts: list[str]) -> bool:
 
 
 def rewrite_report(out_dir: Path = Path("reports"), samples: int = 25, seed: int = 7,
-                   detector: Detector | None = None) -> dict:
-    """Measure the engine over every test-split positive; write reports/rewrites.{md,json}."""
+                   detector: Detector | None = None, split: str = "test") -> dict:
+    """Measure the engine over every positive of a split (test by default); write rewrites.{md,json} in out_dir."""
     from .data import load_rows
 
     detector = detector or Detector.load()
     rewriter = Rewriter(detector)
-    rows = [r for r in load_rows() if r["split"] == "test" and r["kind"] == "positive"]
+    rows = [r for r in load_rows() if r["split"] == split and r["kind"] == "positive"]
     offered = clean_offered = 0
     kept_total = kept_verbatim = hedge_dropped = 0
     details_total = details_carried = fit_total = fit_carried = 0
@@ -1104,7 +1276,8 @@ def rewrite_report(out_dir: Path = Path("reports"), samples: int = 25, seed: int
                 carried = _detail_present(d, mine)
                 details_total += 1
                 details_carried += carried
-                if not d.past:
+                bait = sug.flag.pattern in BAIT_PATTERNS and d.start < sug.flag.end and d.end > sug.flag.start
+                if not d.past and not bait:  # fits: a day/time one could offer, not a past event or the bait itself
                     fit_total += 1
                     fit_carried += carried
         alt_keys.append(tuple(a.text for s in result.suggestions for a in s.alternatives))
@@ -1120,7 +1293,7 @@ def rewrite_report(out_dir: Path = Path("reports"), samples: int = 25, seed: int
         return round(100.0 * a / b, 1) if b else 100.0
 
     figures = {
-        "test_positives": len(rows), "flagged_by_current_model": len(records), "not_flagged": unflagged,
+        "split": split, "positives": len(rows), "flagged_by_current_model": len(records), "not_flagged": unflagged,
         "offered_suggestions": offered, "offered_unflagged_pct": pct(clean_offered, offered),
         "unflagged_sentences": kept_total, "unflagged_sentences_verbatim_pct": pct(kept_verbatim, kept_total),
         "hedge_only_sentences_dropped": hedge_dropped,
@@ -1159,7 +1332,7 @@ def _report_md(figures: dict, samples: list[dict]) -> str:
     lines = [
         "# Sincere rewordings: report",
         "",
-        f"Over the {f['test_positives']} positives of the test split; the current model flags "
+        f"Over the {f['positives']} positives of the {f['split']} split; the current model flags "
         f"{f['flagged_by_current_model']} of them (the {f['not_flagged']} it misses get no suggestion).",
         "",
         "| measure | value | target |",

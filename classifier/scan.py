@@ -6,8 +6,9 @@ import csv
 import json
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 from .detector import Detector, TextTooLongError
 

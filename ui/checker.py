@@ -128,6 +128,13 @@ def run_check(detector, rewriter, text: str, mode: str = WRITE, dismissed: Itera
     return result
 
 
+def verdict_style(result: CheckResult) -> str:
+    """CSS class of the verdict box: calm lilac for flags, green for sincere, neutral under a safety notice."""
+    if result.patterns:
+        return "s-flags"
+    return "s-neutral" if result.safety is not None else "s-clean"
+
+
 def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -135,6 +142,9 @@ def plural(n: int, word: str) -> str:
 def verdict(result: CheckResult) -> tuple[str, str]:
     """The one-line verdict and a gentle second line, in the tool's calm tone."""
     n = len(result.patterns)
+    if result.safety is not None and not n:  # never a cheerful "reads as sincere" under a crisis notice
+        return ("No wording patterns found",
+                "What this message says matters far more than how it's worded. Please look at the notice above first.")
     if result.mode == RECEIVE:
         if n:
             return (f"{plural(n, 'pattern')} in this message could be working on you",
@@ -150,8 +160,26 @@ def verdict(result: CheckResult) -> tuple[str, str]:
             "Nothing here looks like a tactic. The checker only sees the words, so trust your own sense of it too.")
 
 
-def apply_alternative(text: str, flag: Flag, replacement: str) -> str:
-    """The draft with the flagged phrase replaced by a sincere alternative."""
+def apply_alternative(text: str, flag: Flag, replacement: str, rewriter=None, analysis: Analysis | None = None) -> str:
+    """The draft with the flagged phrase replaced by a sincere alternative.
+
+    With the rewording engine at hand its composer does the splice (it tidies connectors and casing left around the
+    phrase, the same way as in its whole-message version); otherwise, or if that fails, a plain careful splice.
+    """
+    if rewriter is not None and analysis is not None and text[flag.start:flag.end] == flag.phrase:
+        try:
+            from classifier.rewrite import _Draft, _regions, compose
+
+            composed = compose(_Draft(text, analysis, rewriter.finder), _regions([flag]), [replacement])
+            if composed.strip():
+                return composed
+        except Exception:  # the composer is internal to the engine; the plain splice below always works
+            pass
+    return splice(text, flag, replacement)
+
+
+def splice(text: str, flag: Flag, replacement: str) -> str:
+    """Replace the flagged phrase, keeping spacing and sentence punctuation sensible."""
     start, end = flag.start, flag.end
     if text[start:end] != flag.phrase:
         found = text.find(flag.phrase)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 FILE_NAME = "feedback.csv"
@@ -58,7 +58,7 @@ def save(row: FeedbackRow, opted_in: bool) -> Path | None:
         if new:
             writer.writerow(COLUMNS)
         writer.writerow([
-            datetime.now(timezone.utc).isoformat(timespec="seconds"), row.mode, row.draft, row.pattern, row.phrase,
+            datetime.now(UTC).isoformat(timespec="seconds"), row.mode, row.draft, row.pattern, row.phrase,
             row.start, row.end, f"{row.score:.4f}", row.confidence, row.verdict,
         ])
     try:

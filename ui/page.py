@@ -30,6 +30,7 @@ def _warm_in_background() -> None:
     def warm() -> None:
         try:
             resources.detector()
+            resources.rewriter()
         except Exception:  # the page that needs the model shows the problem; warming stays silent
             pass
 

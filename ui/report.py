@@ -22,8 +22,9 @@ class Report:
     written: str | None = None
 
 
-def load_report(path: Path = REPORT_PATH) -> Report | None:
+def load_report(path: Path | None = None) -> Report | None:
     """The detector's test-split figures, or None when there is no readable report."""
+    path = Path(path) if path is not None else REPORT_PATH
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         test = data["test"]["detector"]

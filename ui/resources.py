@@ -81,7 +81,10 @@ def rebuild_model() -> Path:
 def _load_rewriter(path: str):
     from classifier.rewrite import Rewriter  # written in parallel; absent until it lands
 
-    return Rewriter(get_detector(path))
+    engine = Rewriter(get_detector(path))
+    warm = "hey happy bday!! hope ur having a good one. shame u couldnt even text me back on mine but i guess some of us remember ppl"
+    engine.suggest(warm, engine.detector.analyze(warm))  # first call builds lazy state; keep it off the first check
+    return engine
 
 
 def rewriter():

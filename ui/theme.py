@@ -30,6 +30,7 @@ def swatch(pattern_id: str) -> Swatch:
 
 CSS = """
 <style>
+[data-testid="stMainBlockContainer"] {padding-top: 3.2rem;}
 .s-draft {font-size: 1.05rem; line-height: 2.1; white-space: pre-wrap; word-wrap: break-word;
   background: #ffffff; border: 1px solid #e3e8ec; border-radius: 12px; padding: 1rem 1.2rem; color: #26323b;}
 .s-draft.s-small {font-size: 0.97rem; line-height: 1.95; padding: 0.7rem 0.9rem;}
@@ -45,6 +46,7 @@ CSS = """
 .s-verdict-sub {font-size: 0.92rem; margin: 0.25rem 0 0 0; opacity: 0.9;}
 .s-verdict.s-flags {background: #f4f1fa; border-color: #d9d1ec; color: #352c52;}
 .s-verdict.s-clean {background: #edf6f1; border-color: #cfe6d9; color: #1f4d37;}
+.s-verdict.s-neutral {background: #f2f5f7; border-color: #dbe3e8; color: #2f3f4a;}
 .s-phrase {font-size: 1rem; border-radius: 8px; padding: 0.5rem 0.8rem; margin: 0.1rem 0 0.4rem 0; border-left: 4px solid;
   white-space: pre-wrap; word-wrap: break-word;}
 .s-quiet {color: #5b6870; font-size: 0.9rem;}

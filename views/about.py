@@ -42,19 +42,23 @@ else:
         f"Measured on {report.messages or 'the'} test messages the model never saw while training"
         f"{f' (report from {report.written})' if report.written else ''}."
     )
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Macro-F1", f"{report.macro_f1:.2f}", help="Balance of precision and recall, averaged over the patterns")
-    c2.metric("Sincere look-alikes flagged", pct(report.fpr_hard_negative),
+    c1, c2 = st.columns(2)
+    c1.metric("Macro-F1", f"{report.macro_f1:.2f}", border=True,
+              help="Balance of precision and recall (1.0 is perfect), averaged over the eight patterns")
+    c2.metric("Phrase overlap", pct(report.phrase_overlap), border=True,
+              help="How closely the highlighted phrases match the ones people labelled")
+    c3, c4 = st.columns(2)
+    c3.metric("Sincere look-alikes flagged", pct(report.fpr_hard_negative), border=True,
               help="Share of sincere messages that resemble a pattern but were flagged anyway")
-    c3.metric("Everyday messages flagged", pct(report.fpr_neutral), help="Share of neutral messages flagged")
-    c4.metric("Phrase overlap", pct(report.phrase_overlap), help="How closely highlighted phrases match the labelled ones")
+    c4.metric("Everyday messages flagged", pct(report.fpr_neutral), border=True,
+              help="Share of ordinary messages (plans, jokes, check-ins) flagged anyway")
     if report.per_pattern:
         table = pd.DataFrame(
-            [{"Pattern": cat[pid].name if pid in cat else pid, "Precision": v.get("precision"), "Recall": v.get("recall"),
-              "F1": v.get("f1"), "Test messages": v.get("support")} for pid, v in report.per_pattern.items()]
-        )
-        st.dataframe(table, hide_index=True, width="stretch",
-                     column_config={c: st.column_config.NumberColumn(format="%.2f") for c in ("Precision", "Recall", "F1")})
+            [{"Pattern": cat[pid].name if pid in cat else pid, "Precision": f"{v.get('precision', 0):.2f}",
+              "Recall": f"{v.get('recall', 0):.2f}", "F1": f"{v.get('f1', 0):.2f}", "Test messages": v.get("support")}
+             for pid, v in sorted(report.per_pattern.items(), key=lambda kv: list(cat).index(kv[0]) if kv[0] in cat else 99)]
+        ).set_index("Pattern")
+        st.table(table)
     targets = report.targets
     if targets.get("macro_f1") and report.macro_f1 < targets["macro_f1"]:
         st.caption(f"That is below the project's own target (macro-F1 {targets['macro_f1']:.2f}), so treat flags as "

@@ -1,6 +1,8 @@
 """Check a draft: highlights, a calm verdict, a card per flag with sincere alternatives, and a received-message mode."""
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from ui import checker, feedback, page, resources, safety
@@ -61,9 +63,15 @@ def _save_feedback(flag, verdict: str) -> None:
     feedback.save(row, opted_in=bool(ss.get("opt_in")))
 
 
-def on_use(new_text: str, flag=None) -> None:
+def on_use(replacement: str, flag=None) -> None:
+    """Put a suggestion in the text area (in place of the flagged phrase) and check again."""
+    new_text = replacement
     if flag is not None:
         _save_feedback(flag, feedback.VERDICT_AGREED)
+        cached = ss.result_cache
+        analysis = cached[1].analysis if cached is not None and cached[1].text == ss.checked_text else None
+        rew = resources.rewriter()
+        new_text = checker.apply_alternative(ss.checked_text or "", flag, replacement, rew, analysis)
     ss.draft = new_text
     ss.checked_text = new_text
     ss.flash = "Suggestion added to your draft and checked again."
@@ -112,7 +120,7 @@ button_col, hint_col = st.columns([1, 4], vertical_alignment="center")
 with button_col:
     st.button("Check", type="primary", on_click=on_check, key="check", icon=":material/search:", width="stretch")
 with hint_col:
-    st.caption("or press Ctrl+Enter in the box")
+    st.caption("or press Ctrl+Enter in the box (⌘+Enter on a Mac)")
 
 if ss.flash:
     st.toast(ss.flash, icon=":material/check_circle:")
@@ -142,22 +150,25 @@ def render_safety(finding) -> None:
 
 def render_verdict(result: checker.CheckResult) -> None:
     title, sub = checker.verdict(result)
-    kind = "s-flags" if result.patterns else "s-clean"
+    kind = checker.verdict_style(result)
     st.html(f'<div class="s-verdict {kind}" role="status"><p class="s-verdict-title">{esc(title)}</p>'
             f'<p class="s-verdict-sub">{esc(sub)}</p></div>')
+
+
+def card_key(i: int, text: str) -> str:
+    """A fresh key per draft, so every new check starts with its cards closed."""
+    return f"card-{i}-{hashlib.sha1(f'{mode}:{text}'.encode()).hexdigest()[:10]}"
 
 
 def render_write_card(i: int, card: checker.Card, text: str) -> None:
     flag = card.flag
     p = cat[flag.pattern]
     label = f"**{p.name}** · “{md_escape(flag.phrase, 60)}” · {flag.confidence}"
-    with st.expander(label, icon=":material/chat_bubble:"):
+    with st.expander(label, icon=":material/chat_bubble:", key=card_key(i, text)):
         st.html(phrase_html(flag.phrase, flag.pattern))
         st.caption(f"{checker.confidence_words(flag)} {p.short}")
-        st.markdown("**Why it may backfire**")
-        st.markdown(p.why_it_backfires)
-        st.markdown("**What you might really want to say**")
-        st.markdown(p.underlying_need)
+        st.markdown(f"**Why it may backfire**  \n{p.why_it_backfires}")
+        st.markdown(f"**What you might really want to say**  \n{p.underlying_need}")
         if card.alternatives:
             st.markdown("**Sincere ways to say it**")
             for j, alt in enumerate(card.alternatives):
@@ -165,23 +176,21 @@ def render_write_card(i: int, card: checker.Card, text: str) -> None:
                     st.markdown(f"**{checker.tone_label(alt.tone)}** · {md_escape(alt.explanation)}")
                     st.code(alt.text, language=None, wrap_lines=True)
                     st.button("Use this", key=f"use-{i}-{j}", icon=":material/edit:", on_click=on_use,
-                              args=(checker.apply_alternative(text, flag, alt.text), flag),
+                              args=(alt.text, flag),
                               help="Put this in your draft in place of the phrase, and check again")
         st.button("I meant this sincerely", key=f"dismiss-{i}", type="tertiary", icon=":material/visibility_off:",
                   on_click=on_dismiss, args=(flag,), help="Hide this flag for the rest of this session")
 
 
-def render_receive_card(i: int, card: checker.Card) -> None:
+def render_receive_card(i: int, card: checker.Card, text: str) -> None:
     flag = card.flag
     p = cat[flag.pattern]
     label = f"**{p.name}** · “{md_escape(flag.phrase, 60)}” · {flag.confidence}"
-    with st.expander(label, icon=":material/chat_bubble:"):
+    with st.expander(label, icon=":material/chat_bubble:", key=card_key(i, text)):
         st.html(phrase_html(flag.phrase, flag.pattern))
         st.caption(checker.confidence_words(flag))
-        st.markdown("**What this may be doing to you**")
-        st.markdown(p.for_reader)
-        st.markdown("**What the pattern is**")
-        st.markdown(p.description)
+        st.markdown(f"**What this may be doing to you**  \n{p.for_reader}")
+        st.markdown(f"**What the pattern is**  \n{p.description}")
         st.markdown("**Calm ways you could answer**")
         for reply in p.calm_replies:
             st.code(reply, language=None, wrap_lines=True)
@@ -214,7 +223,7 @@ if text is not None:
                 if mode == WRITE:
                     render_write_card(i, card, text)
                 else:
-                    render_receive_card(i, card)
+                    render_receive_card(i, card, text)
         if mode == WRITE and result.whole_message:
             st.subheader("The whole message, said sincerely")
             st.caption("A version that keeps what was fine and says the rest openly. Edit it so it sounds like you.")

@@ -4,8 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import page, resources
-from ui.highlight import esc, highlight_html, plain_html, spans_from_phrases
-from ui.theme import swatch
+from ui.highlight import highlight_html, plain_html, spans_from_phrases
 
 ss = st.session_state
 page.setup()
@@ -20,18 +19,12 @@ st.markdown(
 )
 
 for pid, p in cat.items():
-    sw = swatch(pid)
     with st.expander(f"**{p.name}**: {p.short}", icon=":material/label:"):
-        st.html(f'<div class="s-legend"><span class="s-legend-item"><span class="s-chip" style="background:{sw.background};'
-                f'border-color:{sw.border}"></span><strong>{esc(p.name)}</strong></span></div>')
         st.markdown(p.description)
-        st.markdown("**Why it backfires**")
-        st.markdown(p.why_it_backfires)
-        st.markdown("**Sources**")
-        st.markdown("\n".join(f"- {s.get('cite', '')}" + (f" *Supports:* {s['supports']}" if s.get("supports") else "")
-                              for s in p.sources))
-        st.markdown("**Sincere moves**")
-        st.markdown("\n".join(f"- {m}" for m in p.sincere_moves))
+        st.markdown(f"**Why it backfires**  \n{p.why_it_backfires}")
+        st.caption("**Sources**  \n" + "  \n".join(
+            f"{s.get('cite', '')}" + (f" *Supports: {s['supports']}*" if s.get("supports") else "") for s in p.sources))
+        st.markdown("**Sincere moves**\n" + "\n".join(f"- {m}" for m in p.sincere_moves))
 
         left, right = st.columns(2, gap="medium")
         with left:

@@ -1,0 +1,53 @@
+"""Shared by the app tests: a model the app can use, drafts the model flags, and small AppTest helpers."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from classifier import model as model_lib
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+MODEL_ENV = "SINCERELY_MODEL"
+
+# Catalogue examples (the model trains on them, so they are safe bets) and plain sincere messages.
+GUILT = ("hey happy bday!! 🎂 hope ur having a good one. shame u couldnt even text me back on mine but i guess some "
+         "of us remember ppl")
+INDIFFERENCE = "oh hey lol. honestly hadn't even noticed you stopped texting, been a wild few weeks. hope ur good"
+TWO_PATTERNS = ("ok so u cancelled again. its whatever, doesnt matter to me either way 🤷 lol so ur going to the wedding "
+                "with sam's lot instead of me?? fine. it's them or me, choose")
+CLEAN = "Hi mum, I'll be home around 6 tonight. Could you leave the spare key under the plant pot? Thanks x"
+FRENCH = "Salut, je voulais te dire que je suis vraiment désolé pour hier soir. On peut en parler demain après le travail?"
+
+_model_path: Path | None = None
+
+
+def _works(path: Path) -> bool:
+    try:
+        from ui.resources import load_detector_uncached
+
+        load_detector_uncached(path).analyze(GUILT)
+        return True
+    except Exception:
+        return False
+
+
+def usable_model() -> Path:
+    """The shipped model when it loads and analyses; otherwise one built from data/ once into a temp folder.
+
+    The model in models/ is rebuilt by other work from time to time (and can briefly lag the code), so the tests make
+    sure they run against a model that matches the code they import.
+    """
+    global _model_path
+    if _model_path is not None:
+        return _model_path
+    override = os.environ.get(MODEL_ENV)
+    for candidate in ([Path(override)] if override else []) + [model_lib.MODEL_PATH]:
+        if candidate.exists() and _works(candidate):
+            _model_path = candidate
+            return candidate
+    folder = Path(tempfile.mkdtemp(prefix="sincerely-model-"))
+    path = model_lib.save(model_lib.train(), folder / "detector.skops")
+    _model_path = path
+    return path
