@@ -146,6 +146,12 @@ def cmd_bench(args) -> int:
     return run_bench(Path(args.reports) if args.reports else None, train=not args.skip_train)
 
 
+def cmd_ab(args) -> int:
+    from .ab import run_ab
+
+    return run_ab(Path(args.reports))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m classifier", description="Sincerely's detector.")
     parser.add_argument("--model", help=f"model file (default {model_lib.MODEL_PATH})")
@@ -185,6 +191,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--reports", default="reports", help="write reports/bench.json here ('' to skip)")
     p.add_argument("--skip-train", action="store_true", help="do not time a full training run")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("ab", help="compare feature sets (dev, robustness set, SMS ham, latency) into reports/ab.json")
+    p.add_argument("--reports", default="reports", help="output folder (default reports/)")
+    p.set_defaults(func=cmd_ab)
 
     args = parser.parse_args(argv)
     try:

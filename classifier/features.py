@@ -44,6 +44,8 @@ class ModelConfig:
     calibration_folds: int = 3
     phrase_ratio: float = 0.6
     label_overlap: float = 0.5
+    sincere_false_flag_weight: float = 4.0  # threshold choice: a false flag on a sincere dev message counts 4x
+    embedding_dims: int = 0  # > 0 only in the A/B comparison (static sentence embeddings; not adopted)
     seed: int = 0
 
     def to_dict(self) -> dict:
@@ -70,9 +72,12 @@ def unit_numeric(unit: Unit) -> list[float]:
     ]
 
 
-def unit_table(units: list[Unit]) -> np.ndarray:
-    """The model's input: one row per unit, text columns first, then numeric features."""
-    table = np.empty((len(units), len(TEXT_COLUMNS) + len(NUMERIC_NAMES)), dtype=object)
+def unit_table(units: list[Unit], extra: np.ndarray | None = None) -> np.ndarray:
+    """The model's input: one row per unit, text columns first, then numeric features (then any extra columns)."""
+    width = len(TEXT_COLUMNS) + len(NUMERIC_NAMES)
+    table = np.empty((len(units), width + (0 if extra is None else extra.shape[1])), dtype=object)
+    if extra is not None:
+        table[:, width:] = extra
     for i, u in enumerate(units):
         table[i, 0] = u.norm
         table[i, 1] = u.sentence_norm
@@ -97,6 +102,9 @@ def build_pipeline(config: ModelConfig) -> Pipeline:
                                                        token_pattern=TOKEN_PATTERN), 2))
     if config.numeric_features:
         parts.append(("numeric", MaxAbsScaler(), list(range(len(TEXT_COLUMNS), len(TEXT_COLUMNS) + len(NUMERIC_NAMES)))))
+    if config.embedding_dims:
+        start = len(TEXT_COLUMNS) + len(NUMERIC_NAMES)
+        parts.append(("embeddings", MaxAbsScaler(), list(range(start, start + config.embedding_dims))))
     features = ColumnTransformer(parts, remainder="drop", sparse_threshold=1.0)
     base = LogisticRegression(C=config.C, class_weight=config.class_weight, max_iter=3000, solver="liblinear",
                               random_state=config.seed)

@@ -152,10 +152,13 @@ def truth_matrix(rows: list[dict[str, Any]]) -> np.ndarray:
     return np.array([[int(pid in r["patterns"]) for pid in PATTERN_IDS] for r in rows], dtype=np.int8)
 
 
-def choose_thresholds(scores: np.ndarray, truth: np.ndarray) -> dict[str, float]:
-    """Per pattern, the threshold with the best F1 on the dev split (ties go to the higher threshold)."""
+def choose_thresholds(scores: np.ndarray, truth: np.ndarray, kinds: list[str] | None = None,
+                      negative_weight: float = 1.0) -> dict[str, float]:
+    """Per pattern, the dev threshold with the best F1, where a false flag on a sincere message (hard negative or
+    neutral) counts `negative_weight` times: sincere messages are far more common in real use than in the corpus."""
     thresholds = {}
     grid = np.round(np.arange(0.10, 0.951, 0.01), 2)
+    sincere = np.array([k != "positive" for k in kinds]) if kinds is not None else np.zeros(len(truth), dtype=bool)
     for j, pid in enumerate(PATTERN_IDS):
         if not truth[:, j].any():
             thresholds[pid] = 0.5  # no dev positives to tune on
@@ -164,7 +167,7 @@ def choose_thresholds(scores: np.ndarray, truth: np.ndarray) -> dict[str, float]
         for t in grid:
             pred = scores[:, j] >= t
             tp = int(np.sum(pred & (truth[:, j] == 1)))
-            fp = int(np.sum(pred & (truth[:, j] == 0)))
+            fp = int(np.sum(pred & (truth[:, j] == 0) & ~sincere)) + negative_weight * int(np.sum(pred & sincere))
             fn = int(np.sum(~pred & (truth[:, j] == 1)))
             f1 = 2 * tp / max(1, 2 * tp + fp + fn)
             if f1 >= best:
@@ -185,7 +188,9 @@ def train(config: ModelConfig | None = None, rows: list[dict[str, Any]] | None =
     pipeline.fit(unit_table(units), labels)
     model = TrainedModel(pipeline, {pid: 0.5 for pid in PATTERN_IDS}, config)
     if dev_rows:
-        model.thresholds = choose_thresholds(message_scores(model, process_rows(dev_rows)), truth_matrix(dev_rows))
+        dev_scores = message_scores(model, process_rows(dev_rows))
+        model.thresholds = choose_thresholds(dev_scores, truth_matrix(dev_rows), [r["kind"] for r in dev_rows],
+                                             config.sincere_false_flag_weight)
     model.meta = {
         "format": FORMAT_VERSION,
         "feature_schema": FEATURE_SCHEMA,

@@ -38,12 +38,11 @@ MAX_PLACEHOLDERS = 2  # per suggestion (all alternatives of a flag together) and
 DETAIL_WEIGHT = 0.06  # a carried detail counts like this much extra similarity
 CONCRETE_WEIGHT = 0.1
 PLACEHOLDER_COST = 0.04
-SPECIFIC_COST = 0.08  # per situation word in a line that the draft and its neighbours never mention
+SPECIFIC_COST = 0.12  # per situation word in a line that the draft and its neighbours never mention
 SLOT_DROP_COST = 0.04  # a line whose day/time slot had to be dropped reads a little vaguer
 RETRIEVED_NEIGHBOURS = 5  # nearest train rewrites whose sentences may be offered
-MAX_NEIGHBOURS = 5
 RETRIEVED_DISCOUNT = 0.0  # filtered retrieved wording competes with the best-fitting catalogue line
-TIE_WIDTH = 0.1  # relevance band within which lines count as equally good (see _rank_key)
+TIE_WIDTH = 0.12  # lines this close to their tone's best count as equally good (see _rank)
 TONE_BONUS = (0.06, 0.03, -0.05)  # inside the whole message: the pattern's preferred tones, in order
 PLACEHOLDER_RE = re.compile(r"\[[^\[\]]+\]")
 SLOT_RE = re.compile(r"\{(name|when|plan)\}")
@@ -54,7 +53,6 @@ DAY_PLACEHOLDER = "[day and time]"
 WEEKDAYS = {"monday": "monday", "tuesday": "tuesday", "wednesday": "wednesday", "thursday": "thursday",
             "friday": "friday", "saturday": "saturday", "sunday": "sunday", "tues": "tuesday", "weds": "wednesday",
             "thurs": "thursday", "fri": "friday"}
-RELATIVE_DAYS = ("tonight", "tomorrow", "today", "tonite")
 PARTS_OF_DAY = ("night", "morning", "afternoon", "evening")
 HOLIDAYS = ("christmas", "xmas", "easter", "thanksgiving", "valentines", "valentine's", "halloween", "nye")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -145,7 +143,7 @@ answer question mean means wrong right fair kind thinking think time together la
 """.split())
 # Retrieved sentences are kept only when they stand on their own: no pointing at things this draft never mentioned.
 REFERS_RE = re.compile(r"\b(?:it|its|it's|that|this|there|those|these|he|she|him|her|his|hers|they|them|their|"
-                       r"again|too|also|either|instead|anyway|still|then|same|other|another|such)\b", re.I)
+                       r"also|either|instead|anyway|then|same|other|another|such)\b", re.I)
 NAMES_FEELING_RE = re.compile(r"\b(?:hurt|hurts|miss|missed|missing|love|care|sad|upset|scared|worried|anxious|lonely|"
                               r"need|want|wanted|feel|felt|feeling|disappointed|sorry|glad|afraid|insecure|"
                               r"confused|frustrated|overwhelmed|matters?|meant)\b", re.I)
@@ -215,9 +213,6 @@ class Details:
     plan: Found | None = None
     vague: bool = False
     cased: bool = True
-
-    def kinds(self) -> set[str]:
-        return {k for k in ("name", "day", "time", "plan") if getattr(self, k) is not None}
 
 
 class DetailFinder:
@@ -300,8 +295,6 @@ class DetailFinder:
                 return None
             if lower.startswith("on "):  # keep "on" out: slots add their own preposition
                 return Found("day", span[1].idx, span.end_char, text[3:], past)
-            if lower.startswith("the ") and "week" not in lower:
-                return Found("day", span.start_char, span.end_char, text, past)
             return Found("day", span.start_char, span.end_char, text, past)
         if kind == "plan":
             forms = _plan_forms(span)
@@ -339,12 +332,18 @@ def _is_past(span) -> bool:
         return True
     sent = span.sent
     lowers = {t.lower_ for t in sent} | {t.norm_ for t in sent}
+    doc = span.doc
+
+    def after(t, words) -> bool:
+        return t.i + 1 < len(doc) and (doc[t.i + 1].lower_ in words if isinstance(words, tuple)
+                                       else doc[t.i + 1].lower_.endswith(words))
+
     past = bool(lowers & PAST_WORDS) or any(
         (t.lower_.endswith("ed") and len(t) > 4 and t.lower_ not in NOT_PAST_ED)  # "cried", "texted", "waited"
-        or (t.lower_ in ("'ve", "ive", "'d", "has", "have") and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_.endswith(("ed", "en")))
+        or (t.lower_ in ("'ve", "ive", "'d", "has", "have") and after(t, "ed"))  # "i've cried", "has ended"
         for t in sent)
-    perfect = any(t.lower_ in ("could", "would", "should", "might", "must") and t.i + 1 < len(t.doc)
-                  and t.doc[t.i + 1].lower_ in ("'ve", "have", "of", "ve") for t in sent)
+    perfect = any(t.lower_ in ("could", "would", "should", "might", "must") and after(t, ("'ve", "have", "of", "ve"))
+                  for t in sent)  # "you could've called"
     future = bool(lowers & FUTURE_WORDS) and not perfect
     busy = bool(lowers & BUSY_WORDS)  # "saturday's booked": a day claimed as taken is not one to offer
     return busy or ((past or perfect) and not future)
@@ -363,8 +362,7 @@ def _plan_forms(span) -> tuple[str, str] | None:
     if text in PLAN_NOUNS:
         return PLAN_NOUNS[text]
     if words[0] in ("a", "another") and len(words) >= 2:
-        key = "a " + " ".join(words[1:])
-        return PLAN_NOUNS.get(key, PLAN_NOUNS.get(key.replace("catch up", "catch up")))
+        return PLAN_NOUNS.get("a " + " ".join(words[1:]))
     if words[0] in DETERMINERS and len(words) == 2:
         det = {"ur": "your"}.get(words[0], words[0])
         noun = {"bday": "birthday"}.get(words[1], words[1])
@@ -605,16 +603,18 @@ class Retriever:
     def nearest(self, pattern: str, phrase: str, k: int = 3, floor: float = 0.15) -> list[tuple[float, Neighbour]]:
         """Up to k same-pattern neighbours of a phrase, most similar first (deterministic ties by index)."""
         key = (pattern, phrase)
-        if key not in self._cache:
+        found = self._cache.get(key)
+        if found is None:
             idx = self.by_pattern.get(pattern)
             if idx is None or not len(idx):
                 return []
             sims = (self.matrix[idx] @ self.vectorizer.transform([phrase]).T).toarray().ravel()
-            order = np.lexsort((idx, -sims))[:MAX_NEIGHBOURS]  # by similarity, then corpus order
-            if len(self._cache) > 4096:
+            order = np.lexsort((idx, -sims))[:RETRIEVED_NEIGHBOURS]  # by similarity, then corpus order
+            found = [(float(sims[i]), self.items[int(idx[i])]) for i in order if sims[i] >= floor]
+            if len(self._cache) > 4096:  # bounded; a shared app instance may run for days
                 self._cache.clear()
-            self._cache[key] = [(float(sims[i]), self.items[int(idx[i])]) for i in order if sims[i] >= floor]
-        return self._cache[key][:k]
+            self._cache[key] = found
+        return found[:k]
 
 
 def load_train_rows() -> list[dict]:
@@ -730,19 +730,20 @@ class Rewriter:
         instead, minus a cost for situation words (a booking, a cancelled plan) that neither the draft nor those
         rewrites mention."""
         key = (pattern_id, phrase, draft.text)
-        if key not in self._relevance_cache:
+        found = self._relevance_cache.get(key)
+        if found is None:
             neighbours = self.retriever.nearest(pattern_id, phrase)
             segments = " ".join(n.segment for _, n in neighbours)
             intent = self.line_vectorizer.transform([phrase + " " + segments])
             lines, matrix = self._pattern_lines[pattern_id]
             sims = (matrix @ intent.T).toarray().ravel()
             context = _stems(draft.text + " " + segments)
-            self._relevance_cache[key] = {
-                line: float(sim) - SPECIFIC_COST * len(self._specific[line] - context) for line, sim in zip(lines, sims, strict=True)}
+            found = {line: float(sim) - SPECIFIC_COST * len(self._specific[line] - context)
+                     for line, sim in zip(lines, sims, strict=True)}
             if len(self._relevance_cache) > 2048:
                 self._relevance_cache.clear()
-                return self._relevance(pattern_id, phrase, draft)
-        return self._relevance_cache[key]
+            self._relevance_cache[key] = found
+        return found
 
     def _candidates(self, pattern_id: str, phrase: str, details: Details, draft: _Draft) -> list[Candidate]:
         """Every usable line of the pattern, filled and styled, best first."""
@@ -772,7 +773,7 @@ class Rewriter:
             out.extend(self._retrieved(pattern_id, phrase, tone.name, draft, max(relevance.values())))
             out.extend(self._past_anchored(tone.name, out, details))
         styled_out = [replace(c, text=draft.style(c.text)) for c in out]
-        return sorted(_dedupe(styled_out), key=lambda c: _rank_key(c, phrase))
+        return _rank(_dedupe(styled_out), phrase)
 
     def _retrieved(self, pattern_id: str, phrase: str, tone: str, draft: _Draft, top: float) -> list[Candidate]:
         """Sentences from the nearest train rewrites that stand on their own and carry nobody else's details."""
@@ -792,7 +793,10 @@ class Rewriter:
         """A retrieved sentence in plain spelling, or None if it leans on context or holds names, days or plans."""
         if sentence in self._standalone_cache:
             return self._standalone_cache[sentence]
+        key = sentence
         words = WORD_RE.findall(sentence.lower())
+        if re.search(r"[a-z]$", sentence):  # texting often ends without a full stop
+            sentence += "."
         ok = (6 <= len(words) <= 22 and not re.search(r"\d|\[|[A-Z][a-z]+", sentence[1:].replace(" I ", " i "))
               and re.search(r"[.!?]$", sentence) and not REFERS_RE.search(sentence)
               and ASKS_OR_OWNS_RE.search(sentence) and NAMES_FEELING_RE.search(sentence)
@@ -802,7 +806,7 @@ class Rewriter:
             text = re.sub(r"[A-Za-z']+", lambda m: TEXTING_SPELLING.get(m.group(0).lower(), m.group(0)), sentence)
             text = re.sub(r"\bi\b", "I", text)
             text = text[0].upper() + text[1:]
-        self._standalone_cache[sentence] = text
+        self._standalone_cache[key] = text
         return text
 
     def _past_anchored(self, tone: str, cands: list[Candidate], details: Details) -> list[Candidate]:
@@ -844,9 +848,7 @@ class Rewriter:
         cands = self._candidates(flag.pattern, flag.phrase, details, draft)
         order = WHOLE_TONE_ORDER.get(flag.pattern, TONE_ORDER)
         bonus = {t: TONE_BONUS[i] for i, t in enumerate(order)}
-        return [replace(c, similarity=c.similarity + bonus.get(c.tone, 0.0))
-                for c in sorted(cands, key=lambda c: _rank_key(replace(c, similarity=c.similarity + bonus.get(c.tone, 0.0)),
-                                                               flag.phrase))]
+        return _rank([replace(c, similarity=c.similarity + bonus.get(c.tone, 0.0)) for c in cands], flag.phrase)
 
     # -- self-check ---------------------------------------------------------------------------------------------
 
@@ -887,12 +889,24 @@ def _tone_of(text: str) -> str:
     return "direct"
 
 
-def _rank_key(c: Candidate, phrase: str) -> tuple:
-    """Closeness to what people wrote instead, nudged up for carrying the draft's details; stable tie-break."""
-    score = c.similarity + DETAIL_WEIGHT * len(c.used) + CONCRETE_WEIGHT * c.concrete - PLACEHOLDER_COST * c.placeholders
-    # Relevance is a rough lexical measure: lines within one TIE_WIDTH band count as equally good, and the draft's
-    # own phrase decides among them (deterministic, and different drafts get different wording).
-    return (-int(score // TIE_WIDTH), zlib.crc32((phrase + c.text).encode()))
+def _score(c: Candidate) -> float:
+    """Closeness to what people wrote instead, nudged up for carrying the draft's details."""
+    return c.similarity + DETAIL_WEIGHT * len(c.used) + CONCRETE_WEIGHT * c.concrete - PLACEHOLDER_COST * c.placeholders
+
+
+def _rank(cands: list[Candidate], phrase: str) -> list[Candidate]:
+    """Best first. Relevance is a rough lexical measure, so the lines within TIE_WIDTH of their tone's best count as
+    equally good and the draft's own phrase picks among them (deterministic; different drafts get different wording).
+    Those top groups come first (best tone first), then everything else by score."""
+    best: dict[str, float] = {}
+    for c in cands:
+        best[c.tone] = max(best.get(c.tone, -9.0), _score(c))
+
+    def key(c: Candidate) -> tuple:
+        top = _score(c) >= best[c.tone] - TIE_WIDTH
+        return (not top, -round(best[c.tone] if top else _score(c), 6), zlib.crc32((phrase + c.text).encode()))
+
+    return sorted(cands, key=key)
 
 
 def _stem(word: str) -> str:
