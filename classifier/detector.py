@@ -12,6 +12,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from . import model as model_lib
 from .catalogue import PATTERN_IDS, Pattern, load_catalogue
+from .fastpath import LinearScorer
 from .features import unit_table
 from .nlp import Unit, get_nlp, process, process_many, segment
 
@@ -96,6 +97,7 @@ class Detector:
         self.model = trained
         self.catalogue = catalogue or load_catalogue()
         self.thresholds = np.array([trained.thresholds[p] for p in PATTERN_IDS])
+        self._scorer = LinearScorer(trained.pipeline)
         self._explainer = _Explainer(trained.pipeline)
         get_nlp()
 
@@ -183,8 +185,8 @@ class Detector:
             analysis.scores = self._zero()
             analysis.reason = "There are no words to check here."
             return analysis
-        table = unit_table(units)
-        scores = self.model.pipeline.predict_proba(table)
+        features = self._scorer.transform(unit_table(units))
+        scores = self._scorer.predict_proba(features)
         analysis.scores = {p: float(scores[:, j].max()) for j, p in enumerate(PATTERN_IDS)}
         ratio = self.model.config.phrase_ratio
         for j, pid in enumerate(PATTERN_IDS):
@@ -192,13 +194,13 @@ class Detector:
             if scores[:, j].max() < threshold:
                 continue
             for run in _runs(scores[:, j], threshold, ratio):
-                flag = self._flag(text, normalized, units, table, run, scores[:, j], j, pid)
+                flag = self._flag(text, normalized, units, features, run, scores[:, j], j, pid)
                 if flag is not None:
                     analysis.flags.append(flag)
         analysis.flags.sort(key=lambda f: (f.start, f.pattern))
         return analysis
 
-    def _flag(self, text, normalized, units, table, run, col_scores, j, pid) -> Flag | None:
+    def _flag(self, text, normalized, units, features, run, col_scores, j, pid) -> Flag | None:
         first, last = units[run[0]], units[run[-1]]
         start, end = normalized.span_to_original(first.start, last.end)
         while start < end and text[start] in TRIM_CHARS:
@@ -211,7 +213,7 @@ class Detector:
         threshold = float(self.thresholds[j])
         confidence = "likely" if score >= threshold + (1 - threshold) * LIKELY_MARGIN else "possible"
         best = run[int(np.argmax(col_scores[run]))]
-        cues = self._explainer.cues(table[best : best + 1], j, units[best])
+        cues = self._explainer.cues(features[best], j)
         return Flag(pid, start, end, text[start:end], round(score, 4), confidence, cues)
 
 
@@ -233,9 +235,7 @@ class _Explainer:
     """The words that pushed a unit's score up: word features with the largest positive contribution."""
 
     def __init__(self, pipeline) -> None:
-        features = pipeline.named_steps["features"]
-        self.features = features
-        vectorizer = features.named_transformers_["unit_words"]
+        vectorizer = pipeline.named_steps["features"].named_transformers_["unit_words"]
         self.vocab = np.array(vectorizer.get_feature_names_out())
         self.n_words = len(self.vocab)
         self.coefs = []
@@ -243,8 +243,9 @@ class _Explainer:
             base = est.calibrated_classifiers_[0].estimator
             self.coefs.append(np.asarray(base.coef_).ravel()[: self.n_words])
 
-    def cues(self, row_table, j: int, unit: Unit, top: int = 3) -> tuple[str, ...]:
-        x = self.features.transform(row_table)[:, : self.n_words].tocsr()
+    def cues(self, row, j: int, top: int = 3) -> tuple[str, ...]:
+        """Top word n-grams of one transformed unit row for pattern column j."""
+        x = row[:, : self.n_words].tocsr()
         contrib = x.data * self.coefs[j][x.indices]
         order = np.argsort(-contrib)
         words = [self.vocab[x.indices[k]] for k in order[:top] if contrib[k] > 0]

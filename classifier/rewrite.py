@@ -44,6 +44,7 @@ RETRIEVED_NEIGHBOURS = 5  # nearest train rewrites whose sentences may be offere
 RETRIEVED_DISCOUNT = 0.0  # filtered retrieved wording competes with the best-fitting catalogue line
 TIE_WIDTH = 0.12  # lines this close to their tone's best count as equally good (see _rank)
 TONE_BONUS = (0.06, 0.03, -0.05)  # inside the whole message: the pattern's preferred tones, in order
+WHOLE_PLACEHOLDER_COST = 0.15
 PLACEHOLDER_RE = re.compile(r"\[[^\[\]]+\]")
 SLOT_RE = re.compile(r"\{(name|when|plan)\}")
 DAY_PLACEHOLDER = "[day and time]"
@@ -132,6 +133,14 @@ NOT_PAST_ED = frozenset("""
 need tired scared excited interested bored worried annoyed married relaxed stressed pissed obsessed confused
 embarrassed supposed used engaged booked packed rammed slammed sorted wicked naked indeed speed seed feed bed
 """.split())
+# Concrete things a dispute or a request can be about: "About the deposit, ..." anchors a reply to the draft.
+TOPICS = frozenset(PLAN_EVENTS) | frozenset("""
+application interview job deposit rent money debt loan bill bills car keys key tickets ticket flat house room garden
+dog cat funeral story joke photos photo pics pic post video gift present ring plan plans bins dishes washing chores
+laundry school exams exam results wedding holiday trip presentation meeting appointment match contract lease
+finances savings account card payment loan invoice message voicemail email letter book jacket hoodie stuff things
+""".split())
+ANCHOR_PATTERNS = ("gaslighting", "guilt_tripping", "ultimatum")  # disputes and requests about a concrete thing
 BUSY_WORDS = frozenset("busy booked taken swamped packed slammed hectic rammed full".split())
 # Feeling and talking words: never count as "situation words" when judging whether a line fits a draft.
 FEELING_WORDS = frozenset("""
@@ -211,6 +220,8 @@ class Details:
     day: Found | None = None
     time: Found | None = None
     plan: Found | None = None
+    topic: Found | None = None
+    anchor_ok: bool = False  # the pattern is one where "About <topic>, ..." reads naturally
     vague: bool = False
     cased: bool = True
 
@@ -255,6 +266,9 @@ class DetailFinder:
             [{"LOWER": {"IN": list(DETERMINERS)}}, {"LOWER": {"IN": list(PLAN_EVENTS)}}],
             [{"LOWER": {"IN": ["hang", "catch", "meet", "go"]}}, {"LOWER": {"IN": ["out", "up"]}}],
         ])
+        topic_det = {"LOWER": {"IN": ["the", "your", "my", "our"]}}  # not "ur": usually "you're"
+        noun = {"LOWER": {"IN": sorted(TOPICS)}}
+        m.add("topic", [[topic_det, noun], [topic_det, {"IS_ALPHA": True}, {"LOWER": "'s"}, noun]])
         self.matcher = m
 
     def find(self, text: str, doc: Doc | None = None) -> list[Found]:
@@ -262,7 +276,8 @@ class DetailFinder:
         doc = doc if doc is not None else self.nlp(text)
         found: list[Found] = []
         taken: set[int] = set()
-        matches = sorted(self.matcher(doc), key=lambda m: (-(m[2] - m[1]), m[1]))
+        rank = {"topic": 1}  # a day, time or plan wins over a mere topic on the same words
+        matches = sorted(self.matcher(doc), key=lambda m: (rank.get(self.nlp.vocab.strings[m[0]], 0), -(m[2] - m[1]), m[1]))
         for match_id, s, e in matches:
             if taken & set(range(s, e)):
                 continue
@@ -296,6 +311,8 @@ class DetailFinder:
             if lower.startswith("on "):  # keep "on" out: slots add their own preposition
                 return Found("day", span[1].idx, span.end_char, text[3:], past)
             return Found("day", span.start_char, span.end_char, text, past)
+        if kind == "topic":  # what the sentence is about: "the deposit", "your brother's party"
+            return Found("topic", span.start_char, span.end_char, span.text.lower().replace(" 's", "'s"), past)
         if kind == "plan":
             forms = _plan_forms(span)
             if forms is None:
@@ -761,7 +778,7 @@ class Rewriter:
                 sim = relevance[line] - SLOT_DROP_COST * ("{when}" in line and not used & {"day", "time"} and not holes)
                 out.append(Candidate(tone.name, text, used, holes, sim))
                 if details.vague and pattern_id in VAGUE_PATTERNS and tone.name in ("warm", "direct") \
-                        and not used & {"plan", "day", "time"}:
+                        and not used & {"plan", "day", "time"} and "?" not in text and not holes:
                     question, q_used = concrete_question(details, sees=bool(SEE_RE.search(text)))
                     if holes + count_placeholders(question) <= 1:
                         out.append(Candidate(tone.name, f"{text} {question}", used | q_used,
@@ -771,7 +788,7 @@ class Rewriter:
                 out.append(Candidate("direct", question, q_used, count_placeholders(question),
                                      max(relevance.values()), concrete=True))
             out.extend(self._retrieved(pattern_id, phrase, tone.name, draft, max(relevance.values())))
-            out.extend(self._past_anchored(tone.name, out, details))
+            out.extend(self._anchored(tone.name, out, details))
         styled_out = [replace(c, text=draft.style(c.text)) for c in out]
         return _rank(_dedupe(styled_out), phrase)
 
@@ -809,14 +826,19 @@ class Rewriter:
         self._standalone_cache[key] = text
         return text
 
-    def _past_anchored(self, tone: str, cands: list[Candidate], details: Details) -> list[Candidate]:
-        """'About Saturday, ...': ties a line to the past day the draft talks about."""
-        if details.day is None or not re.search(r"\b(?:last|yesterday|ago)\b", details.day.text, re.I):
+    def _anchored(self, tone: str, cands: list[Candidate], details: Details) -> list[Candidate]:
+        """'About last night, ...' or 'About the deposit, ...': ties a line to what the draft is about.
+        Topics anchor only the direct tone, so the alternatives don't all open the same way."""
+        if details.day is not None and re.search(r"\b(?:last|yesterday|ago)\b", details.day.text, re.I):
+            anchor, kind = details.day.text, "day"
+        elif details.topic is not None and tone == "direct" and details.anchor_ok:
+            anchor, kind = details.topic.text, "topic"
+        else:
             return []
-        day = details.day.text
-        best = [c for c in cands if c.tone == tone and "day" not in c.used and not c.text.startswith("About ")]
+        best = [c for c in cands if c.tone == tone and kind not in c.used and not c.text.startswith("About ")
+                and anchor.lower() not in c.text.lower()]
         best = sorted(best, key=lambda c: -c.similarity)[:2]
-        return [replace(c, text=f"About {day}, {_uncap(c.text, ())}", used=c.used | {"day"}) for c in best]
+        return [replace(c, text=f"About {anchor}, {_uncap(c.text, ())}", used=c.used | {kind}) for c in best]
 
     def _pick(self, flag: Flag, cands: list[Candidate], clean: dict[str, bool]) -> tuple[Alternative, ...]:
         """The best clean candidate per tone within the placeholder budget; at least one carries the draft's details."""
@@ -848,7 +870,9 @@ class Rewriter:
         cands = self._candidates(flag.pattern, flag.phrase, details, draft)
         order = WHOLE_TONE_ORDER.get(flag.pattern, TONE_ORDER)
         bonus = {t: TONE_BONUS[i] for i, t in enumerate(order)}
-        return _rank([replace(c, similarity=c.similarity + bonus.get(c.tone, 0.0)) for c in cands], flag.phrase)
+        # inside a message meant to be sent, a line with a [blank] to fill reads worse than a complete one
+        return _rank([replace(c, similarity=c.similarity + bonus.get(c.tone, 0.0) - WHOLE_PLACEHOLDER_COST * c.placeholders)
+                      for c in cands], flag.phrase)
 
     # -- self-check ---------------------------------------------------------------------------------------------
 
@@ -1034,7 +1058,7 @@ class _Draft:
                   and not (pattern in BAIT_PATTERNS and f.kind != "name" and f.start < end and f.end > start)]
 
         def pick(kind: str) -> Found | None:
-            items = [f for f in inside if f.kind == kind]
+            items = [f for f in inside if f.kind == kind and (kind != "topic" or start <= f.start < end)]
             in_span = [f for f in items if f.start >= start and f.end <= end]
             return (in_span or items or [None])[0]
 
@@ -1042,7 +1066,8 @@ class _Draft:
         if whole:  # inside the whole message, carry only what the replaced span would otherwise lose
             inside = [f for f in inside if f.start >= start and f.end <= end]
             name = next((f.text for f in inside if f.kind == "name"), None)
-        return Details(name=name, day=pick("day"), time=pick("time"), plan=pick("plan"),
+        return Details(name=name, day=pick("day"), time=pick("time"), plan=pick("plan"), topic=pick("topic"),
+                       anchor_ok=pattern in ANCHOR_PATTERNS,
                        vague=bool(VAGUE_RE.search(self.text[start:end])), cased=not self.lowercase)
 
 
@@ -1159,7 +1184,10 @@ def _compose_chunk(draft: _Draft, cs: int, ce: int, parts: list[tuple[_Region, s
     pieces: list[tuple[str, str]] = []
     pos = cs
     for region, repl in sorted(parts, key=lambda p: p[0].start):
-        frag = _clean_fragment(text[pos:max(pos, region.start)], lead=bool(pieces), trail=True) if keep_fragments else ""
+        raw = text[pos:max(pos, region.start)]
+        frag = _clean_fragment(raw, lead=bool(pieces), trail=True) if keep_fragments else ""
+        if frag and _hanging_intro(raw, frag, draft.name):
+            frag = ""
         if frag:
             pieces.append(("keep", frag))
         if repl:
@@ -1173,6 +1201,16 @@ def _compose_chunk(draft: _Draft, cs: int, ce: int, parts: list[tuple[_Region, s
     for _kind, piece in pieces:
         out = _join(out, piece, draft.lowercase, names)
     return tidy(out)
+
+
+def _hanging_intro(raw: str, frag: str, name: str | None) -> bool:
+    """'As for the rest,' or 'oh and quick one,' led into the replaced clause and can't stand alone; a greeting
+    or the person's name ('Mum,') can."""
+    if not re.search(r"[,:;\-–—]\s*$", raw) or len(WORD_RE.findall(frag.lower())) > 4:
+        return False
+    if name and name.lower() in frag.lower():
+        return False
+    return not (GREETING_FRAGMENT_RE.match(frag.strip(" ,:;-")) and len(frag.split()) <= 3)
 
 
 def _clean_fragment(frag: str, lead: bool, trail: bool) -> str:
@@ -1285,7 +1323,7 @@ def rewrite_report(out_dir: Path = Path("reports"), samples: int = 25, seed: int
             span = _sentences_of(analysis, sug.flag)
             mine = [a.text for a in sug.alternatives] + ([result.whole_message] if result.whole_message else [])
             for d in found:
-                if d.kind == "plan" or not (span[0] <= d.start and d.end <= span[1]):
+                if d.kind not in ("name", "day", "time") or not (span[0] <= d.start and d.end <= span[1]):
                     continue
                 carried = _detail_present(d, mine)
                 details_total += 1
@@ -1369,8 +1407,21 @@ def _report_md(figures: dict, samples: list[dict]) -> str:
         f"| most placeholders in one suggestion | {f['max_placeholders_per_suggestion']} | <= 2 |",
         f"| time per draft (mean / p95) | {f['ms_per_draft_mean']} / {f['ms_per_draft_p95']} ms | < 100 ms |",
         "",
-        f"Hedge-only sentences next to a flag (\"lol jk\", \"we'll see\", a wink) are dropped as the tactic's tail: "
-        f"{f['hedge_only_sentences_dropped']} such sentences, not counted in the verbatim figure.",
+        "How the figures are counted:",
+        "",
+        "- Offered suggestions: every alternative and every whole-message rewrite, each re-checked with "
+        "`Detector.analyze`.",
+        f"- Verbatim: sentences that overlap no flag. Hedge-only sentences right next to a flag (\"lol jk\", "
+        f"\"we'll see\", a wink) are dropped as the tactic's tail ({f['hedge_only_sentences_dropped']} here) and not "
+        "counted.",
+        "- Details: names of the person addressed, days and times found (spaCy Matcher) in the sentence(s) of a flag; "
+        "carried when they reappear in one of that flag's alternatives or in the whole message (slang folded, tmrw = "
+        "tomorrow). They \"fit\" unless they describe something past or habitual (last night, every night) or are the "
+        "bait itself (the day of someone else's date inside a jealousy-bait phrase).",
+        "- Identical alternatives: the tuple of all alternative texts of a draft equals another draft's. Single-flag "
+        "drafts with no usable detail draw from the same few catalogue lines per tone, so this is the strict figure; "
+        "the whole-message figure counts drafts whose rewritten message equals another draft's.",
+        "- Time: `Rewriter.suggest` per draft, warm, including its batched self-check with the detector.",
         "",
         f"## {len(samples)} random before/after samples (seeded)",
         "",

@@ -57,7 +57,8 @@ def figures(results):
             if v.text[f.start : f.end] != f.phrase or not 0 <= f.start < f.end <= len(v.text):
                 offsets_bad.append({"key": o.key, "transform": v.transform, "flag": f.to_dict()})
             if _splits_a_word(v.text, f.start, f.end):
-                split_words.append({"key": o.key, "transform": v.transform, "text": v.text, "phrase": f.phrase})
+                split_words.append({"key": o.key, "transform": v.transform, "text": v.text, "phrase": f.phrase,
+                                    "start": f.start, "end": f.end})
         row = per[v.transform]
         if o.kind == "example":
             if o.pattern not in original_analyses[o.key].patterns:
@@ -182,8 +183,16 @@ def test_offsets_point_into_the_obfuscated_text(figures):
     assert offsets["own_flags_outside_the_obfuscated_phrase"] == 0, figures["outside_phrase"]
 
 
-@pytest.mark.xfail(strict=True, reason="classifier/normalize.py _shorten maps an elongated run's second kept letter to the "
-                   "run's second character, so a flag ending on 'alllllll' covers only 'all' (reported; drop this marker "
-                   "once _shorten maps it to the run's last character)")
+def _cut_inside_an_elongation(item: dict) -> bool:
+    """The known normalize.py bug: the flag stops two letters into a run like 'alllllll'."""
+    text, end = item["text"], item["end"]
+    return 1 < end < len(text) and text[end - 2] == text[end - 1] == text[end]
+
+
 def test_flags_never_cut_a_word_in_two(figures):
-    assert figures["offsets"]["flags_splitting_a_word"] == 0, figures["split_words"]
+    splits = figures["split_words"]
+    if splits and all(_cut_inside_an_elongation(s) for s in splits):
+        pytest.xfail(f"known bug, reported: classifier/normalize.py _shorten maps the second kept letter of an elongated "
+                     f"run to the run's second character, so {len(splits)} flag(s) ending on a word like 'alllllll' "
+                     f"highlight only 'all' (e.g. {splits[0]['phrase']!r})")
+    assert figures["offsets"]["flags_splitting_a_word"] == 0, splits

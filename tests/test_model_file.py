@@ -1,6 +1,7 @@
 """Model persistence: skops with an explicit trusted-type list; tampered, corrupted and stale files are refused."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -92,3 +93,38 @@ def test_stale_model_is_reported_when_asked(model_copy):
 def test_missing_model_without_build_is_refused(tmp_path):
     with pytest.raises(model_lib.ModelFileError, match="no model file"):
         Detector.load(tmp_path / "nothing.skops", build_if_missing=False)
+
+
+def test_app_shows_a_clear_error_for_a_random_bytes_model_and_rebuilds_it(detector, model_copy, tmp_path, monkeypatch):
+    """A damaged copy (random bytes, its checksum file still beside it): a calm message and a working rebuild button."""
+    from app_helpers import APP, GUILT, MODEL_ENV
+    from streamlit.testing.v1 import AppTest
+
+    from ui import resources
+
+    model_copy.write_bytes(os.urandom(64_000))
+    monkeypatch.setenv(MODEL_ENV, str(model_copy))
+    monkeypatch.setenv("SINCERELY_DATA_DIR", str(tmp_path / "userdata"))
+    monkeypatch.setattr(resources, "RETRY_SECONDS", 0.01)
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    assert not at.exception
+    assert at.error and "can't be used" in at.error[0].value and "damaged" in at.error[0].value
+    details = " ".join(c.value for c in at.caption)
+    assert "checksum" in details and "Traceback" not in details and 'File "' not in details
+    assert not any(t.key == "draft" for t in at.text_area)  # no checker without a usable model
+    rebuild = at.button(key="rebuild-model")
+    assert rebuild.label == "Rebuild the model from data/"
+    at.switch_page("views/about.py").run()
+    assert not at.exception and any("can't be used" in e.value for e in at.error)
+    at.switch_page("views/check.py").run()
+
+    monkeypatch.setattr(model_lib, "train", lambda *a, **k: detector.model)  # skip the minute of training
+    at.button(key="rebuild-model").click().run()
+    assert not at.exception
+    sidecar = json.loads(model_copy.with_suffix(".json").read_text(encoding="utf-8"))
+    assert sidecar["sha256"] == hashlib.sha256(model_copy.read_bytes()).hexdigest()  # rebuilt in place, with its checksum
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    at.text_area(key="draft").input(GUILT)
+    at.button(key="check").click().run()
+    assert not at.exception and not at.error
+    assert any("could make this read as a tactic" in h.value for h in at.html)

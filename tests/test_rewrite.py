@@ -290,6 +290,7 @@ def test_detail_finder():
     assert ("get coffee", "coffee") in plans and ("go to the party", "the party") in plans
     assert not [f for f in finder.find("i want kids by 30 and a week off for the week") if f.kind in ("time", "day")]
     assert [f.past for f in finder.find("you didn't show up last saturday") if f.kind == "day"] == [True]
+    assert [f.text for f in finder.find("give back the deposit, ur acting weird") if f.kind == "topic"] == ["the deposit"]
 
 
 def test_fill_line_fits_prepositions_and_forms():
