@@ -17,7 +17,7 @@ import skops
 import skops.io as sio
 import spacy
 
-from .catalogue import CATALOGUE_PATH, PATTERN_IDS
+from .catalogue import PATTERN_IDS, load_catalogue
 from .data import corpus_hash, load_rows
 from .features import NUMERIC_NAMES, TEXT_COLUMNS, ModelConfig, build_pipeline, unit_table
 from .nlp import Unit, process_many
@@ -71,9 +71,14 @@ class TrainedModel:
 
 
 def data_fingerprint() -> str:
-    """Hash of everything the model learns from: the corpus files and the catalogue (its cues are features)."""
+    """Hash of everything the model learns from: the corpus files and the catalogue's cue phrases (features).
+
+    The catalogue's examples and look-alikes reach the model through data/corpus/catalogue.jsonl; its prose
+    (explanations, rewrite lines) does not change the model, so editing it does not make the model stale.
+    """
     digest = hashlib.sha256(corpus_hash().encode())
-    digest.update(CATALOGUE_PATH.read_bytes())
+    cues = {pid: list(p.cues) for pid, p in load_catalogue().items()}
+    digest.update(json.dumps(cues, sort_keys=True).encode())
     return digest.hexdigest()
 
 
