@@ -24,7 +24,7 @@ from .nlp import Unit, process_many
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
 MODEL_PATH = MODEL_DIR / "detector.skops"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 # The input layout the pipeline was fitted on; a model saved with another layout is stale.
 FEATURE_SCHEMA = hashlib.sha256(repr((FORMAT_VERSION, TEXT_COLUMNS, NUMERIC_NAMES)).encode()).hexdigest()[:16]
 
@@ -209,13 +209,29 @@ def train(config: ModelConfig | None = None, rows: list[dict[str, Any]] | None =
     return model
 
 
+def _vectorizers(pipeline) -> dict[str, Any]:
+    return {name: t for name, t, _ in pipeline.named_steps["features"].transformers_ if hasattr(t, "idf_")}
+
+
 def save(model: TrainedModel, path: Path = MODEL_PATH) -> Path:
     """Write the model with skops, plus a sidecar JSON holding its checksum and provenance."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"pipeline": model.pipeline, "thresholds": dict(model.thresholds), "config": model.config.to_dict(),
-               "meta": dict(model.meta)}
+    # skops writes a dict entry by entry into its JSON schema (100 MB, 10 s to load for our vocabularies), so the
+    # vocabularies travel as one array of terms each and are put back on load.
+    vectorizers = _vectorizers(model.pipeline)
+    saved = {name: v.vocabulary_ for name, v in vectorizers.items()}
+    vocabularies = {name: np.array(sorted(vocab, key=vocab.__getitem__)) for name, vocab in saved.items()}
+    for v in vectorizers.values():
+        del v.vocabulary_
+        v.stop_words_ = None  # pruned terms: introspection only
+    payload = {"pipeline": model.pipeline, "vocabularies": vocabularies, "thresholds": dict(model.thresholds),
+               "config": model.config.to_dict(), "meta": dict(model.meta)}
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # unique: two processes may rebuild at once
-    sio.dump(payload, tmp)
+    try:
+        sio.dump(payload, tmp)
+    finally:
+        for name, v in vectorizers.items():
+            v.vocabulary_ = saved[name]
     sidecar = {"sha256": hashlib.sha256(tmp.read_bytes()).hexdigest(), **model.meta, "thresholds": model.thresholds}
     tmp_sidecar = tmp.with_suffix(".json.tmp")
     tmp_sidecar.write_text(json.dumps(sidecar, indent=2, sort_keys=True), encoding="utf-8")
@@ -248,8 +264,15 @@ def load(path: Path = MODEL_PATH) -> TrainedModel:
                              f"{', '.join(unexpected)}")
     try:
         payload = sio.load(path, trusted=TRUSTED_TYPES)
+        if payload.get("meta", {}).get("format") != FORMAT_VERSION or "vocabularies" not in payload:
+            raise ModelFileError(f"{path.name} was built by another version of Sincerely; rebuild it with "
+                                 "`python -m classifier train`")
+        for name, v in _vectorizers(payload["pipeline"]).items():
+            v.vocabulary_ = {str(term): i for i, term in enumerate(payload["vocabularies"][name])}
         config = ModelConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in payload["config"].items()})
         return TrainedModel(payload["pipeline"], dict(payload["thresholds"]), config, dict(payload["meta"]))
+    except ModelFileError:
+        raise
     except Exception as exc:
         raise ModelFileError(f"{path.name} could not be loaded ({type(exc).__name__}: {exc}); rebuild it from data/") from exc
 
