@@ -112,9 +112,15 @@ def run_ab(reports: Path) -> int:
     root = external_dir()
     sms = load_sms_ham(root) if (root / "sms_spam_collection").exists() else []
     results = []
+    reports.mkdir(parents=True, exist_ok=True)
+
+    def write() -> None:  # after every variant, so a long run leaves what it measured
+        (reports / "ab.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+
     for name, config in VARIANTS.items():
         results.append(run_variant(name, config, rows, robust, sms))
         print(json.dumps(results[-1]))
+        write()
     static_path = os.environ.get("SINCERELY_STATIC_MODEL")
     if static_path:
         try:
@@ -128,7 +134,6 @@ def run_ab(reports: Path) -> int:
             res["extra_install_mb"] = round(size + 10, 1)  # vectors + model2vec/tokenizers/safetensors wheels (~10 MB)
             results.append(res)
             print(json.dumps(res))
-    reports.mkdir(parents=True, exist_ok=True)
-    (reports / "ab.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+            write()
     print(f"wrote {reports / 'ab.json'}")
     return 0

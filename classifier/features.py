@@ -82,7 +82,7 @@ def unit_table(units: list[Unit], extra: np.ndarray | None = None) -> np.ndarray
         table[i, 0] = u.norm
         table[i, 1] = u.sentence_norm
         table[i, 2] = u.message_norm
-        table[i, len(TEXT_COLUMNS):] = unit_numeric(u)
+        table[i, len(TEXT_COLUMNS):width] = unit_numeric(u)
     return table
 
 
