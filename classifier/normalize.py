@@ -120,7 +120,8 @@ def _unspace(m: re.Match) -> list[tuple[int, str]]:
 
 
 def _shorten(m: re.Match) -> list[tuple[int, str]]:
-    return [(0, m.group(1)), (1, m.group(1))]
+    # The second kept letter stands for the rest of the run, so a span ending on it covers the whole "lllll".
+    return [(0, m.group(1)), (len(m.group(0)) - 1, m.group(1))]
 
 
 LEET_WORD = re.compile(r"(?<![\w@$])(?=[\w@$]*[^\W\d_])(?=[\w@$]*[0-9@$])[\w@$]{3,}(?![\w@$])")
