@@ -12,6 +12,7 @@ memory scan stays flat. The operating system's own peak (ru_maxrss from wait4) i
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -188,15 +189,33 @@ class SessionResult:
 APPTEST_LOCK = threading.Lock()
 
 
+@contextlib.contextmanager
+def model_env(model: Path):
+    """SINCERELY_MODEL pointing at `model` for the app code, restored afterwards."""
+    before = os.environ.get("SINCERELY_MODEL")
+    os.environ["SINCERELY_MODEL"] = str(model)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SINCERELY_MODEL", None)
+        else:
+            os.environ["SINCERELY_MODEL"] = before
+
+
 def concurrent_sessions(drafts: list[str], model: Path, timeout: float = 240) -> list[SessionResult]:
     """Each draft in its own AppTest session and thread, all open at once; what each page showed."""
+    with model_env(model):
+        return _concurrent_sessions(drafts, model, timeout)
+
+
+def _concurrent_sessions(drafts: list[str], model: Path, timeout: float) -> list[SessionResult]:
     import html as htmlmod
 
     from streamlit.testing.v1 import AppTest
 
     from ui import resources
 
-    os.environ["SINCERELY_MODEL"] = str(model)
     detector = resources.get_detector(str(model))  # loaded once, shared by every session (as in the server)
     results = [SessionResult(d, detector.analyze(d).patterns) for d in drafts]
     barrier = threading.Barrier(len(drafts))
@@ -249,10 +268,14 @@ def _check_key(result) -> tuple:
 def concurrent_checks(drafts: list[str], model: Path, rounds: int = 3, timeout: float = 240) -> dict:
     """The check page's own code path (ui.checker.run_check) from one thread per draft, truly at once, on the shared
     detector and rewording engine; each thread's results must equal a serial run's, in both modes, every round."""
+    with model_env(model):
+        return _concurrent_checks(drafts, model, rounds, timeout)
+
+
+def _concurrent_checks(drafts: list[str], model: Path, rounds: int, timeout: float) -> dict:
     from classifier.rewrite import Rewriter
     from ui import checker, resources
 
-    os.environ["SINCERELY_MODEL"] = str(model)
     detector = resources.get_detector(str(model))
     rewriter = resources.rewriter()  # the app's shared engine: it has not seen these drafts yet
     assert rewriter is not None, "the rewording engine did not load"

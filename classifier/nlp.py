@@ -176,8 +176,9 @@ def segment(doc: Doc) -> list[Unit]:
                         _cue_counts(cues, s, e), s_cues))
     n = len(raw)
     m_norm = _norm_text(doc)
+    text = doc.text  # spaCy rebuilds Doc.text on every access: read it once, not once per clause
     return [
-        Unit(start, end, si, len(sents), k, n, doc.text[start:end], norm, s_norm, m_norm, cc, scc)
+        Unit(start, end, si, len(sents), k, n, text[start:end], norm, s_norm, m_norm, cc, scc)
         for k, (start, end, si, norm, s_norm, cc, scc) in enumerate(raw)
     ]
 

@@ -313,7 +313,7 @@ def test_analyze_any_unicode(detector, analyze_baseline, quadratic_segmentation,
     _run_analyze("analyze_unicode", detector, analyze_baseline, text, quadratic_segmentation)
 
 
-@settings(FUZZ, max_examples=40)
+@settings(FUZZ, max_examples=30)
 @given(text=pastes())
 def test_analyze_10k_pastes(detector, analyze_baseline, quadratic_segmentation, text):
     assert len(text) == PASTE_LENGTH
@@ -408,7 +408,7 @@ def test_suggest_any_unicode(detector, rewriters, suggest_baseline, text):
     STATS["suggest"]["alternatives"] += sum(len(s.alternatives) for s in result.suggestions)
 
 
-@settings(FUZZ, max_examples=8)
+@settings(FUZZ, max_examples=6)
 @given(text=pastes())
 def test_suggest_on_10k_pastes(detector, rewriters, text):
     analysis = detector.analyze(text)
