@@ -74,7 +74,7 @@ def _char_pass(text: str) -> tuple[list[str], list[int]]:
         if ch in INVISIBLE:
             continue
         cat = unicodedata.category(ch)
-        if cat == "Cc" and ch not in "\n\t":
+        if (cat == "Cc" and ch not in "\n\t") or cat == "Cs":  # controls and lone surrogates read as a space
             chars.append(" ")
             source.append(i)
             continue

@@ -12,11 +12,18 @@ from typing import IO
 
 from .detector import Detector, TextTooLongError
 
+MAX_FIELD = 10_000_000
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not valid JSON")
+
 
 def read_records(path: Path, errors: IO[str]) -> Iterator[tuple[int, object, str]]:
     """(line number, id, text) for every good record; bad lines are reported on `errors` and skipped."""
     if path.suffix.lower() == ".csv":
-        with open(path, encoding="utf-8", newline="") as fh:
+        csv.field_size_limit(MAX_FIELD)  # long fields reach the detector, which refuses them with a clear message
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
             reader = csv.DictReader(fh)
             if not reader.fieldnames or not {"id", "text"} <= set(reader.fieldnames):
                 print(f"{path}: the CSV header must have 'id' and 'text' columns", file=errors)
@@ -28,14 +35,17 @@ def read_records(path: Path, errors: IO[str]) -> Iterator[tuple[int, object, str
                     continue
                 yield line, record["id"], record["text"]
         return
-    with open(path, encoding="utf-8", errors="replace") as fh:
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
         for line, raw in enumerate(fh, 1):
             if not raw.strip():
                 continue
             try:
-                record = json.loads(raw)
+                record = json.loads(raw, parse_constant=_reject_constant)
             except json.JSONDecodeError as exc:
                 print(f"{path}:{line}: invalid JSON ({exc.msg}); skipped", file=errors)
+                continue
+            except (RecursionError, ValueError) as exc:
+                print(f"{path}:{line}: invalid JSON ({type(exc).__name__}: {str(exc)[:80]}); skipped", file=errors)
                 continue
             if not isinstance(record, dict) or "id" not in record or not isinstance(record.get("text"), str):
                 print(f"{path}:{line}: needs an 'id' and a string 'text' field; skipped", file=errors)
