@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from classifier.detector import MAX_CHARS, Analysis, Flag, TextTooLongError
+from classifier.rewrite import Alternative
 
 from . import safety
 
@@ -18,13 +19,6 @@ MODE_LABELS = {WRITE: "I'm writing this", RECEIVE: "I received this message"}
 EMPTY_PROMPT = ("Whenever you're ready, write or paste your draft above and press **Check**. "
                 "Nothing you type leaves this app.")
 _SLOT_RE = re.compile(r"\{[a-z_]+\}|\[[^\]]*\]")
-
-
-@dataclass(frozen=True)
-class Alternative:
-    tone: str
-    text: str
-    explanation: str
 
 
 @dataclass(frozen=True)
