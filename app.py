@@ -1,7 +1,8 @@
 """Sincerely: check a message draft for manipulative tactics before you send it. Run: streamlit run app.py"""
 import streamlit as st
 
-st.set_page_config(page_title="Sincerely", page_icon="🤍"  # an emoji icon is served locally (a :material: one is fetched from a CDN), layout="centered")
+# An emoji icon is served locally; a :material: page icon would be fetched from a font CDN on every page view.
+st.set_page_config(page_title="Sincerely", page_icon="🤍", layout="centered")
 st.navigation(
     [
         st.Page("views/check.py", title="Check a draft", icon=":material/edit_note:", default=True),
