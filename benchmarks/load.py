@@ -357,7 +357,8 @@ def write_reports(data: dict, reports: Path) -> None:
             "",
             f"## {len(sessions['results'])} concurrent app sessions (AppTest, one thread each, no browser)",
             "",
-            f"All sessions shared one detector and checked their own draft at the same moment: **{ok} of "
+            f"All sessions were open at once, each in its own thread, sharing one detector, and each checked its own "
+            f"draft (their script runs take turns, see below): **{ok} of "
             f"{len(sessions['results'])}** showed exactly their own draft, flags and verdict. Slowest check "
             f"{max(r['seconds'] for r in sessions['results'])} s; total {sessions['seconds']} s.",
             "",

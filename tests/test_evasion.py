@@ -183,16 +183,6 @@ def test_offsets_point_into_the_obfuscated_text(figures):
     assert offsets["own_flags_outside_the_obfuscated_phrase"] == 0, figures["outside_phrase"]
 
 
-def _cut_inside_an_elongation(item: dict) -> bool:
-    """The known normalize.py bug: the flag stops two letters into a run like 'alllllll'."""
-    text, end = item["text"], item["end"]
-    return 1 < end < len(text) and text[end - 2] == text[end - 1] == text[end]
-
-
 def test_flags_never_cut_a_word_in_two(figures):
-    splits = figures["split_words"]
-    if splits and all(_cut_inside_an_elongation(s) for s in splits):
-        pytest.xfail(f"known bug, reported: classifier/normalize.py _shorten maps the second kept letter of an elongated "
-                     f"run to the run's second character, so {len(splits)} flag(s) ending on a word like 'alllllll' "
-                     f"highlight only 'all' (e.g. {splits[0]['phrase']!r})")
-    assert figures["offsets"]["flags_splitting_a_word"] == 0, splits
+    """A flag ending on an elongated word covers all of it ("at alllllll"), not just the letters normalization kept."""
+    assert figures["offsets"]["flags_splitting_a_word"] == 0, figures["split_words"]

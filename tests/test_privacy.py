@@ -28,7 +28,6 @@ from classifier import cli
 from ui import checker, resources
 
 CONFIG = ROOT / ".streamlit" / "config.toml"
-MATERIAL_FAVICON = "https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/"
 
 
 def new_marker() -> str:
@@ -340,8 +339,5 @@ def test_browser_session_leaves_no_trace(tmp_path):
     assert not (tmp_path / "userdata").exists()
     assert holders_of(marker, search_roots(), since) == []
     outside = sorted({u for u in requests if not u.startswith((url, "data:", "blob:", "about:"))})
-    if outside and all(u.startswith(MATERIAL_FAVICON) for u in outside):
-        pytest.xfail(f"known bug, reported: app.py sets page_icon to a :material/...: icon, which Streamlit's frontend "
-                     f"loads from Google's font CDN on every page view ({outside[0]}); an emoji or a local image "
-                     "page_icon is served without leaving the machine")
+    # (a :material/...: page_icon, for one, makes Streamlit's frontend fetch the favicon from Google's font CDN)
     assert outside == [], f"the page fetched from outside this machine: {outside}"
