@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 from classifier import model as model_lib
@@ -51,3 +54,16 @@ def usable_model() -> Path:
     path = model_lib.save(model_lib.train(), folder / "detector.skops")
     _model_path = path
     return path
+
+
+def wait_for_server(proc: subprocess.Popen, url: str, timeout: float = 90) -> bool:
+    """Poll a Streamlit server's health endpoint until it answers; False if it exited or never came up."""
+    deadline = time.time() + timeout
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.5)
+    return False

@@ -5,12 +5,10 @@ import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from app_helpers import MODEL_ENV, ROOT, TWO_PATTERNS, usable_model
+from app_helpers import MODEL_ENV, ROOT, TWO_PATTERNS, usable_model, wait_for_server
 
 pytestmark = pytest.mark.browser
 
@@ -57,18 +55,10 @@ def server(tmp_path_factory):
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
+    if not wait_for_server(proc, url):
         if proc.poll() is not None:
             log.seek(0)
             pytest.fail(f"streamlit exited early:\n{log.read()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
         proc.terminate()
         pytest.fail("streamlit did not come up within 90 s")
     yield url

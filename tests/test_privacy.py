@@ -21,7 +21,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from app_helpers import MODEL_ENV, ROOT, usable_model
+from app_helpers import MODEL_ENV, ROOT, usable_model, wait_for_server
 from test_app import check, htmls, new_app, page_text, verdict
 
 from classifier import cli
@@ -290,15 +290,7 @@ def test_browser_session_leaves_no_trace(tmp_path):
     url = f"http://127.0.0.1:{port}"
     requests: list[str] = []
     try:
-        deadline = time.time() + 90
-        while time.time() < deadline and proc.poll() is None:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        assert proc.poll() is None, "streamlit exited early"
+        assert wait_for_server(proc, url), "streamlit exited early or did not come up within 90 s"
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1100, "height": 1250})
