@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from . import model as model_lib
-from .catalogue import load_catalogue
 
 
 def _load_detector(args):
@@ -35,9 +34,13 @@ def cmd_train(args) -> int:
 
 
 def format_analysis(analysis, catalogue) -> str:
+    """The human-readable summary; a crisis notice, when one applies, comes before everything else."""
+    from .safety import notice_text
+
+    head = [notice_text(analysis.safety), ""] if analysis.safety is not None else []
     if analysis.reason:
-        return analysis.reason
-    lines = list(analysis.warnings)
+        return "\n".join(head + [analysis.reason])
+    lines = head + list(analysis.warnings)
     found = analysis.patterns
     if not found:
         lines.append("This reads as sincere: nothing here looks like a tactic.")
@@ -206,4 +209,3 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-__all__ = ["main", "format_analysis", "load_catalogue"]

@@ -20,12 +20,16 @@ from .catalogue import PATTERN_IDS, load_catalogue
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CORPUS_DIR = DATA_DIR / "corpus"
 CATALOGUE_ROWS = CORPUS_DIR / "catalogue.jsonl"
+RULES_PATH = DATA_DIR / "rules.yaml"
+CARD_PATH = DATA_DIR / "README.md"
+CARD_BEGIN, CARD_END = "<!-- figures:begin -->", "<!-- figures:end -->"
 
 FIELDS = ("id", "text", "patterns", "phrases", "rewrite", "kind", "context", "split", "group", "look_alike_of", "source")
+OPTIONAL_FIELDS = ("tags",)  # corpus v2 kinds (V2_QUOTAS), counted by the validator
 KINDS = ("positive", "hard_negative", "neutral")
-CONTEXTS = ("ex", "partner", "date", "friend", "family")
+CONTEXTS = ("ex", "partner", "date", "friend", "family", "work", "other")
 SPLITS = ("train", "dev", "test")
-SOURCES = ("hand", "catalogue", "template")
+SOURCES = ("hand", "catalogue", "template", "goemotions")
 
 # Thresholds from the corpus issue: every one is checked and printed in the summary.
 MIN_ROWS = 4000
@@ -42,6 +46,22 @@ MAX_TOP_TRIGRAM_SHARE = 0.08
 MAX_JACCARD = 0.6
 MIN_TEST_SHARE = 0.15
 MAX_TEMPLATE_TRAIN_SHARE = 0.15
+
+# Corpus v2 kinds written by hand where real text is missing, with their quotas: (kinds counted, minimum rows).
+V2_QUOTAS = {
+    "or_choice": (("neutral",), 400),          # "or" in choices, lists and plans; sentence-initial "Or..."
+    "third_party": (("neutral",), 350),        # narration and gossip about other people
+    "signoff": (("neutral",), 350),            # sign-offs, greetings, kisses, birthday wishes
+    "if_you_plain": (("neutral",), 300),       # "if you" invitations and deadlines without a threat
+    "youre_compliment": (("neutral",), 300),   # compliments and teasing with "you're"
+    "angry_sad_sincere": (("hard_negative",), 300),  # sincere anger or sadness, swearing included
+    "sms_speak": (("neutral", "hard_negative"), 400),  # SMS-speak and varied Englishes (plus positives, below)
+    "fragment": (("neutral",), 300),           # 4 words or fewer, forwarded messages, flirty banter
+    "off_frame": (("positive",), 0),           # positives that avoid their pattern's stock frame (per pattern, below)
+}
+V2_TAGS = tuple(V2_QUOTAS)
+MIN_SMS_SPEAK_POSITIVES_PER_PATTERN = 30
+MIN_OFF_FRAME_PER_PATTERN = 40
 
 WORD_RE = re.compile(r"[a-z0-9']+")
 EMOJI_RE = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]|(?<!\\w)[:;]-?[)(DPp](?!\\w)")
@@ -196,6 +216,9 @@ def validate_row(row: Any) -> list[str]:
         errors.append(f"row {rid}: split {row['split']!r} not in {SPLITS}")
     if row["source"] not in SOURCES:
         errors.append(f"row {rid}: source {row['source']!r} not in {SOURCES}")
+    tags = row.get("tags", [])
+    if not isinstance(tags, list) or any(t not in V2_TAGS for t in tags):
+        errors.append(f"row {rid}: tags {tags!r} must be a list of {V2_TAGS}")
     if not isinstance(row["group"], str) or not row["group"]:
         errors.append(f"row {rid}: empty group")
     patterns, phrases = row["patterns"], row["phrases"]
@@ -308,6 +331,7 @@ def validate(rows: list[dict[str, Any]], partial: bool = False) -> Report:
         rows=len(rows), positives=len(positives), hard_negatives=len(hard), neutral=len(neutral),
         per_pattern=per_pattern, hard_per_pattern=hard_per_pattern, dual_share=dual, style=style,
         multi_sentence_partial=multi, split_share=split_share, template_share=template_share,
+        sources=dict(collections.Counter(r["source"] for r in rows).most_common()),
     )
     pct = lambda x: f"{100 * x:.1f}%"  # noqa: E731
     if not partial:
@@ -346,7 +370,152 @@ def validate(rows: list[dict[str, Any]], partial: bool = False) -> Report:
     report.check("near-duplicates", True, f"none above trigram Jaccard {MAX_JACCARD} (test vs train included)")
     report.check("template rows", template_share <= MAX_TEMPLATE_TRAIN_SHARE,
                  f"{pct(template_share)} of train (<= {pct(MAX_TEMPLATE_TRAIN_SHARE)}), none in dev/test")
+    check_v2_quotas(report, rows, partial)
+    rules = load_rules()
+    check_cue_balance(report, rows, rules)
+    check_frames(report, rows, rules)
     return report
+
+
+def load_rules(path: Path = RULES_PATH) -> dict[str, Any]:
+    """The validator's data: shortcut cues and stock frames (data/rules.yaml)."""
+    import yaml
+
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def v2_counts(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Rows per corpus-v2 tag of the counted kinds, plus per-pattern positives for sms_speak and off_frame."""
+    counts = {tag: sum(1 for r in rows if tag in r.get("tags", []) and r["kind"] in kinds)
+              for tag, (kinds, _) in V2_QUOTAS.items()}
+    for tag in ("sms_speak", "off_frame"):
+        counts[f"{tag}_positives"] = {p: sum(1 for r in rows if tag in r.get("tags", []) and p in r["patterns"])
+                                      for p in PATTERN_IDS}
+    return counts
+
+
+def check_v2_quotas(report: Report, rows: list[dict[str, Any]], partial: bool) -> None:
+    counts = v2_counts(rows)
+    report.figures["v2"] = counts
+    if partial:
+        return
+    for tag, (kinds, minimum) in V2_QUOTAS.items():
+        if minimum:
+            report.check(f"v2 {tag}", counts[tag] >= minimum, f"{counts[tag]} {'/'.join(kinds)} rows (>= {minimum})")
+    for tag, minimum in (("sms_speak", MIN_SMS_SPEAK_POSITIVES_PER_PATTERN), ("off_frame", MIN_OFF_FRAME_PER_PATTERN)):
+        per = counts[f"{tag}_positives"]
+        report.check(f"v2 {tag} positives per pattern", min(per.values()) >= minimum,
+                     ", ".join(f"{p} {n}" for p, n in per.items()) + f" (each >= {minimum})")
+
+
+def cue_balance(rows: list[dict[str, Any]], rules: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per cue and pattern: P(pattern | cue), the cue's share in the pattern's positives and in all negatives."""
+    negatives = [r for r in rows if r["kind"] != "positive"]
+    out = []
+    for cue, regex in rules["cues"].items():
+        found = re.compile(regex, re.I)
+        has = [bool(found.search(r["text"])) for r in rows]
+        n_cue = sum(has)
+        neg_share = sum(h for r, h in zip(rows, has, strict=True) if r["kind"] != "positive") / max(1, len(negatives))
+        for p in PATTERN_IDS:
+            pos = [h for r, h in zip(rows, has, strict=True) if p in r["patterns"]]
+            if not pos:
+                continue
+            out.append({"cue": cue, "pattern": p, "rows": n_cue, "conditional": sum(pos) / max(1, n_cue),
+                        "base_rate": len(pos) / len(rows), "positive_share": sum(pos) / len(pos),
+                        "negative_share": neg_share})
+    return out
+
+
+def check_cue_balance(report: Report, rows: list[dict[str, Any]], rules: dict[str, Any]) -> None:
+    limits = rules["cue_balance"]
+    broken = []
+    for c in cue_balance(rows, rules):
+        ceiling = max(limits["max_conditional"], limits["base_rate_factor"] * c["base_rate"])
+        if c["rows"] >= limits["min_rows"] and c["conditional"] > ceiling:
+            broken.append(f"P({c['pattern']} | '{c['cue']}') {c['conditional']:.2f} > {ceiling:.2f}")
+        if c["positive_share"] >= limits["min_positive_share"] and \
+                c["positive_share"] > limits["max_lift"] * c["negative_share"]:
+            broken.append(f"'{c['cue']}' in {c['positive_share']:.1%} of {c['pattern']} positives > "
+                          f"{limits['max_lift']:g} x {c['negative_share']:.1%} of negatives")
+    report.figures["cue_balance_broken"] = broken
+    report.check("cue balance", not broken, "; ".join(broken) if broken else f"{len(rules['cues'])} cues balanced")
+
+
+def check_frames(report: Report, rows: list[dict[str, Any]], rules: dict[str, Any]) -> None:
+    limit = rules["frames"]["max_share"]
+    worst, broken = (0.0, "", ""), []
+    for name, regex in rules["frames"]["patterns"].items():
+        found = re.compile(regex, re.I)
+        for p in PATTERN_IDS:
+            pos = [r for r in rows if p in r["patterns"]]
+            share = sum(bool(found.search(r["text"])) for r in pos) / max(1, len(pos))
+            worst = max(worst, (share, name, p))
+            if share > limit:
+                broken.append(f"'{name}' in {share:.1%} of {p} positives")
+    report.check("stock frames", not broken, "; ".join(broken) if broken else
+                 f"largest '{worst[1]}' in {worst[0]:.1%} of {worst[2]} positives (<= {limit:.0%})")
+
+
+def style_comparison(rows: list[dict[str, Any]], background: list[str]) -> dict[str, dict[str, float]]:
+    """Style figures of the corpus beside those of real background text (shares of messages)."""
+    corpus = [r["text"] for r in rows]
+    return {"corpus": text_style(corpus), "background": text_style(background)}
+
+
+SMS_SPEAK_RE = re.compile(r"\b(ü|lor|wat|2day|2moro|gr8|l8r|cu|ur|u|n|da|tmr|k|pls|plz|wot|soz|m8)\b", re.I)
+SWEAR_RE = re.compile(r"\b(fuck\w*|shit\w*|damn|bloody|bitch\w*|crap|piss\w*|ass|arse|hell)\b", re.I)
+
+
+def text_style(texts: list[str]) -> dict[str, float]:
+    n = max(1, len(texts))
+    return {
+        "starts with a capital": sum(t[:1].isupper() for t in texts) / n,
+        "all lowercase": sum(t == t.lower() for t in texts) / n,
+        "ellipsis": sum("..." in t or "…" in t for t in texts) / n,
+        "SMS-speak": sum(bool(SMS_SPEAK_RE.search(t)) for t in texts) / n,
+        "4 words or fewer": sum(len(words(t)) <= 4 for t in texts) / n,
+        "swearing": sum(bool(SWEAR_RE.search(t)) for t in texts) / n,
+        "emoji": sum(bool(EMOJI_RE.search(t)) for t in texts) / n,
+        "question": sum("?" in t for t in texts) / n,
+    }
+
+
+def render_card_figures(report: Report, style: dict[str, dict[str, float]]) -> str:
+    """The data card's figures block, regenerated from the data (`python -m classifier.data card`)."""
+    f = report.figures
+    lines = [CARD_BEGIN, "", "| figure | value |", "|---|---|",
+             f"| rows | {f['rows']:,} |", f"| positives | {f['positives']:,} |",
+             f"| hard negatives | {f['hard_negatives']:,} |", f"| neutral | {f['neutral']:,} |",
+             "| positives per pattern | " + ", ".join(f"{p} {n}" for p, n in f["per_pattern"].items()) + " |",
+             "| hard negatives per pattern | " + ", ".join(f"{p} {n}" for p, n in f["hard_per_pattern"].items()) + " |",
+             f"| two-pattern positives | {f['dual_share']:.1%} |",
+             "| split | " + ", ".join(f"{k} {v:.1%}" for k, v in f["split_share"].items()) + " |",
+             "| sources | " + ", ".join(f"{k} {v:,}" for k, v in f["sources"].items()) + " |",
+             "| corpus v2 kinds | " + ", ".join(f"{t} {f['v2'][t]}" for t in V2_TAGS if t != "off_frame") + " |",
+             "| off-frame positives per pattern | " + ", ".join(str(n) for n in f["v2"]["off_frame_positives"].values()) + " |",
+             "| SMS-speak positives per pattern | " + ", ".join(str(n) for n in f["v2"]["sms_speak_positives"].values()) + " |",
+             "", "Style of the corpus beside real background text (GoEmotions pool), share of messages:", "",
+             "| style | corpus | background |", "|---|---|---|"]
+    for name, value in style["corpus"].items():
+        lines.append(f"| {name} | {value:.1%} | {style['background'].get(name, 0.0):.1%} |")
+    lines += ["", "Validator checks:", ""]
+    lines += [f"- [{'ok' if ok else 'FAIL'}] {name}: {detail}" for name, ok, detail in report.checks]
+    lines += ["", CARD_END]
+    return "\n".join(lines)
+
+
+def card_block(rows: list[dict[str, Any]]) -> str:
+    from .background import load_slice
+
+    report = validate(rows)
+    return render_card_figures(report, style_comparison(rows, [c["text"] for c in load_slice("pool")]))
+
+
+def write_card(rows: list[dict[str, Any]], path: Path = CARD_PATH) -> None:
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index(CARD_BEGIN), text.index(CARD_END) + len(CARD_END)
+    path.write_text(text[:start] + card_block(rows) + text[end:], encoding="utf-8")
 
 
 def main(argv: Iterable[str] | None = None) -> int:
@@ -356,9 +525,14 @@ def main(argv: Iterable[str] | None = None) -> int:
     v.add_argument("files", nargs="*", type=Path, help="jsonl files to check (default: the whole corpus)")
     v.add_argument("--partial", action="store_true", help="skip whole-corpus size and balance rules")
     sub.add_parser("export-catalogue", help="write the catalogue's examples and look-alikes to data/corpus/catalogue.jsonl")
+    sub.add_parser("card", help="regenerate the figures block of the data card (data/README.md) from the data")
     args = parser.parse_args(list(argv) if argv is not None else None)
     if args.command == "export-catalogue":
         print(f"wrote {export_catalogue_rows()} rows to {CATALOGUE_ROWS}")
+        return 0
+    if args.command == "card":
+        write_card(load_rows())
+        print(f"wrote the figures of {CARD_PATH}")
         return 0
     try:
         rows = [r for f in args.files for r in read_jsonl(f)] if args.files else load_rows()
@@ -367,6 +541,13 @@ def main(argv: Iterable[str] | None = None) -> int:
         return 1
     report = validate(rows, partial=args.partial or bool(args.files))
     print(report.summary())
+    if not args.files:
+        from .background import load_slice
+
+        style = style_comparison(rows, [c["text"] for c in load_slice("pool")])
+        print("style (share of messages): corpus vs real background text")
+        for name, value in style["corpus"].items():
+            print(f"  {name:22s} {value:6.1%}  {style['background'][name]:6.1%}")
     return 0 if report.ok else 1
 
 

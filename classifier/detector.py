@@ -11,15 +11,16 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from . import model as model_lib
+from . import safety as safety_lib
 from .catalogue import PATTERN_IDS, Pattern, load_catalogue
 from .fastpath import LinearScorer
 from .features import unit_table
 from .nlp import Unit, get_nlp, process, process_many, segment
+from .normalize import grapheme_span
 
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 20_000  # documented limit: longer text is refused with TextTooLongError
-LIKELY_MARGIN = 0.5  # a flag is "likely" when its score is past the halfway point between threshold and 1
 WORD_RE = re.compile(r"[^\W\d_]+")
 TRIM_CHARS = " \t\n,;:-–—"
 
@@ -59,6 +60,7 @@ class Analysis:
     sentences: list[tuple[int, int]] = field(default_factory=list)
     reason: str | None = None
     warnings: list[str] = field(default_factory=list)
+    safety: safety_lib.SafetyFinding | None = None  # mentions of self-harm or violence: crisis resources come first
 
     @property
     def patterns(self) -> list[str]:
@@ -72,7 +74,8 @@ class Analysis:
 
     def to_dict(self) -> dict:
         return {"patterns": self.patterns, "scores": {k: round(v, 4) for k, v in self.scores.items()},
-                "flags": [f.to_dict() for f in self.flags], "reason": self.reason, "warnings": list(self.warnings)}
+                "flags": [f.to_dict() for f in self.flags], "reason": self.reason, "warnings": list(self.warnings),
+                "safety": safety_lib.to_dict(self.safety)}
 
 
 def language_warning(text: str) -> str | None:
@@ -175,7 +178,7 @@ class Detector:
         return {p: 0.0 for p in PATTERN_IDS}
 
     def _analyze_units(self, text, normalized, doc, units: list[Unit]) -> Analysis:
-        analysis = Analysis(text)
+        analysis = Analysis(text, safety=safety_lib.check(text))
         warning = language_warning(text)
         if warning:
             analysis.warnings.append(warning)
@@ -209,9 +212,10 @@ class Detector:
             end -= 1
         if end <= start:
             return None
+        start, end = grapheme_span(text, start, end)
         score = float(col_scores[run].max())
-        threshold = float(self.thresholds[j])
-        confidence = "likely" if score >= threshold + (1 - threshold) * LIKELY_MARGIN else "possible"
+        # "likely" only from the score at which measured precision reaches the configured level (see model.py)
+        confidence = "likely" if score >= self.model.likely_thresholds.get(pid, 1.01) else "possible"
         best = run[int(np.argmax(col_scores[run]))]
         cues = self._explainer.cues(features[best], j)
         return Flag(pid, start, end, text[start:end], round(score, 4), confidence, cues)

@@ -183,13 +183,29 @@ def tfidf_baseline(con: list[dict[str, Any]]) -> float:
     return float(f1_score(labels, pred, average="macro"))
 
 
+EVALUATION_FILES = (
+    "sms_spam_collection/SMSSpamCollection.tsv",
+    "dailydialog/dialogues_test.txt", "dailydialog/dialogues_validation.txt",
+    "dailydialog/dialogues_emotion_test.txt", "dailydialog/dialogues_emotion_validation.txt",
+    "mentalmanip/mentalmanip_con.csv", "mentalmanip/mentalmanip_detailed.csv",
+)
+
+
+def files_sha256(root: Path) -> dict[str, str]:
+    """sha256 of every external file the evaluation reads, so a report names exactly what it measured."""
+    import hashlib
+
+    return {name: hashlib.sha256((root / name).read_bytes()).hexdigest()
+            for name in EVALUATION_FILES if (root / name).exists()}
+
+
 def external_evaluation(detector, root: Path | None = None) -> tuple[dict[str, Any], str]:
     """Run every external check whose data is present; returns figures and a markdown section."""
     root = root or external_dir()
     if not root.exists():
         note = f"External data not found at {root}: external checks skipped."
         return {"skipped": note}, "## External data\n\n" + note
-    results: dict[str, Any] = {}
+    results: dict[str, Any] = {"files_sha256": files_sha256(root)}
     if (root / "sms_spam_collection").exists():
         results["sms_ham"] = false_positive_check(detector, load_sms_ham(root))
     if (root / "dailydialog").exists():
@@ -226,6 +242,9 @@ def render_external(results: dict[str, Any]) -> str:
         lines += ["", f"Any-pattern detection on {d['n']} consensus dialogues: precision {d['precision']:.3f}, "
                       f"recall {d['recall']:.3f}, binary macro-F1 {d['macro_f1']:.3f}. Reference: TF-IDF + logistic "
                       f"regression trained on MentalManip itself, 5-fold CV macro-F1 {mm['tfidf_lr_5fold_macro_f1']:.3f}."]
+    if results.get("files_sha256"):
+        lines += ["", "Files read (sha256):", ""]
+        lines += [f"- `{name}` `{digest}`" for name, digest in results["files_sha256"].items()]
     for key in ("sms_ham", "dailydialog_anger_sadness"):
         if key in results and results[key]["top"]:
             lines += ["", f"### Highest-scoring flags on {key} (for reading by hand)", "", "| score | pattern | phrase |",

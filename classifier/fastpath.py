@@ -11,6 +11,7 @@ from collections import Counter
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.special import expit
 
 
 class _TextColumn:
@@ -91,4 +92,4 @@ class LinearScorer:
 
     def predict_proba(self, features: sp.csr_matrix) -> np.ndarray:
         decision = features @ self.weights + self.bias
-        return 1.0 / (1.0 + np.exp(self.slope * decision + self.offset))
+        return expit(-(self.slope * decision + self.offset))  # stable logistic: no overflow for extreme scores

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass
 
 import numpy as np
+import sklearn
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -15,8 +17,45 @@ from sklearn.preprocessing import MaxAbsScaler
 
 from .catalogue import PATTERN_IDS
 from .nlp import EMOJI_RE, Unit
+from .wordlists import FUNCTION_WORDS
 
 TOKEN_PATTERN = r"(?u)[\w']+|[^\w\s]"
+TOKEN_RE = re.compile(TOKEN_PATTERN)
+
+
+class WordNgrams:
+    """Word n-grams of a lowercased text, without lone function words: "or" alone says nothing about a tactic,
+    while "or i'll" may. Used as a TfidfVectorizer analyzer (so the fast path shares it)."""
+
+    def __init__(self, ngram_range: tuple[int, int]) -> None:
+        self.ngram_range = tuple(ngram_range)
+
+    def __call__(self, text: str) -> list[str]:
+        tokens = TOKEN_RE.findall(text.lower())
+        low, high = self.ngram_range
+        grams = [t for t in tokens if t not in FUNCTION_WORDS] if low == 1 else []
+        for n in range(max(2, low), high + 1):
+            grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+        return grams
+
+
+class CharNgrams:
+    """Character n-grams inside word boundaries (like analyzer="char_wb") of every word but function words."""
+
+    def __init__(self, ngram_range: tuple[int, int]) -> None:
+        self.ngram_range = tuple(ngram_range)
+
+    def __call__(self, text: str) -> list[str]:
+        low, high = self.ngram_range
+        grams = []
+        for word in text.lower().split():
+            if word in FUNCTION_WORDS:
+                continue
+            padded = f" {word} "
+            for n in range(low, min(high, len(padded)) + 1):
+                grams += [padded[i : i + n] for i in range(len(padded) - n + 1)]
+        return grams
+
 HEDGES = ("lol", "just kidding", "haha", "whatever", "i guess", "we'll see", "maybe")
 
 NUMERIC_NAMES = (
@@ -45,6 +84,10 @@ class ModelConfig:
     phrase_ratio: float = 0.6
     label_overlap: float = 0.5
     sincere_false_flag_weight: float = 4.0  # threshold choice: a false flag on a sincere dev message counts 4x
+    weak_negative_share: float = 0.5  # total weight of the unlabelled pool's units / that of hand-labelled negatives
+    weak_negative_limit: int = 0  # pool comments used (0: all), taken in hash order
+    calibration_flag_rate: float = 0.005  # a threshold flags at most this share of the real-text calibration slice
+    likely_precision: float = 0.8  # "likely" only at scores where measured precision reaches this
     embedding_dims: int = 0  # > 0 only in the A/B comparison (static sentence embeddings; not adopted)
     seed: int = 0
 
@@ -89,25 +132,29 @@ def unit_table(units: list[Unit], extra: np.ndarray | None = None) -> np.ndarray
 def build_pipeline(config: ModelConfig) -> Pipeline:
     """Features (word and char n-grams of the clause, its sentence, numeric cues) and a calibrated one-vs-rest model."""
     parts = [
-        ("unit_words", TfidfVectorizer(ngram_range=config.word_ngrams, min_df=config.min_df, sublinear_tf=True,
-                                       token_pattern=TOKEN_PATTERN, lowercase=True), 0),
-        ("unit_chars", TfidfVectorizer(analyzer="char_wb", ngram_range=config.char_ngrams, min_df=config.min_df,
+        ("unit_words", TfidfVectorizer(analyzer=WordNgrams(config.word_ngrams), min_df=config.min_df,
+                                       sublinear_tf=True), 0),
+        ("unit_chars", TfidfVectorizer(analyzer=CharNgrams(config.char_ngrams), min_df=config.min_df,
                                        sublinear_tf=True, max_features=config.max_char_features), 0),
     ]
     if config.sentence_context:
-        parts.append(("sentence_words", TfidfVectorizer(ngram_range=(1, 2), min_df=config.min_df, sublinear_tf=True,
-                                                        token_pattern=TOKEN_PATTERN), 1))
+        parts.append(("sentence_words", TfidfVectorizer(analyzer=WordNgrams((1, 2)), min_df=config.min_df,
+                                                        sublinear_tf=True), 1))
     if config.message_context:
-        parts.append(("message_words", TfidfVectorizer(ngram_range=(1, 2), min_df=config.min_df, sublinear_tf=True,
-                                                       token_pattern=TOKEN_PATTERN), 2))
+        parts.append(("message_words", TfidfVectorizer(analyzer=WordNgrams((1, 2)), min_df=config.min_df,
+                                                       sublinear_tf=True), 2))
     if config.numeric_features:
         parts.append(("numeric", MaxAbsScaler(), list(range(len(TEXT_COLUMNS), len(TEXT_COLUMNS) + len(NUMERIC_NAMES)))))
     if config.embedding_dims:
         start = len(TEXT_COLUMNS) + len(NUMERIC_NAMES)
         parts.append(("embeddings", MaxAbsScaler(), list(range(start, start + config.embedding_dims))))
     features = ColumnTransformer(parts, remainder="drop", sparse_threshold=1.0)
+    with sklearn.config_context(enable_metadata_routing=True):  # the pool's weak negatives carry sample weights
+        return Pipeline([("features", features), ("classify", _classifier(config))])
+
+
+def _classifier(config: ModelConfig) -> OneVsRestClassifier:
     base = LogisticRegression(C=config.C, class_weight=config.class_weight, max_iter=3000, solver="liblinear",
-                              random_state=config.seed)
-    model = OneVsRestClassifier(CalibratedClassifierCV(base, method="sigmoid", cv=config.calibration_folds,
-                                                       ensemble=False))
-    return Pipeline([("features", features), ("classify", model)])
+                              random_state=config.seed).set_fit_request(sample_weight=True)
+    calibrated = CalibratedClassifierCV(base, method="sigmoid", cv=config.calibration_folds, ensemble=False)
+    return OneVsRestClassifier(calibrated.set_fit_request(sample_weight=True))

@@ -17,6 +17,7 @@ import skops
 import skops.io as sio
 import spacy
 
+from .background import BACKGROUND_DIR, background_hash, load_slice, weak_negatives
 from .catalogue import PATTERN_IDS, load_catalogue
 from .data import corpus_hash, load_rows
 from .features import NUMERIC_NAMES, TEXT_COLUMNS, ModelConfig, build_pipeline, unit_table
@@ -24,13 +25,15 @@ from .nlp import Unit, process_many
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
 MODEL_PATH = MODEL_DIR / "detector.skops"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 # The input layout the pipeline was fitted on; a model saved with another layout is stale.
 FEATURE_SCHEMA = hashlib.sha256(repr((FORMAT_VERSION, TEXT_COLUMNS, NUMERIC_NAMES)).encode()).hexdigest()[:16]
 
 # Every type the model file may contain. Anything else in a file is refused before it is loaded.
 TRUSTED_TYPES = [
     "builtins.slice",
+    "classifier.features.CharNgrams",
+    "classifier.features.WordNgrams",
     "numpy.dtype",
     "numpy.float64",
     "numpy.int64",
@@ -63,6 +66,7 @@ class TrainedModel:
     thresholds: dict[str, float]
     config: ModelConfig
     meta: dict[str, Any] = field(default_factory=dict)
+    likely_thresholds: dict[str, float] = field(default_factory=dict)  # score from which a flag is called "likely"
 
     def unit_scores(self, units: list[Unit]) -> np.ndarray:
         if not units:
@@ -71,12 +75,14 @@ class TrainedModel:
 
 
 def data_fingerprint() -> str:
-    """Hash of everything the model learns from: the corpus files and the catalogue's cue phrases (features).
+    """Hash of everything the model learns from: the corpus files, the background text and the catalogue's cue
+    phrases (features).
 
     The catalogue's examples and look-alikes reach the model through data/corpus/catalogue.jsonl; its prose
     (explanations, rewrite lines) does not change the model, so editing it does not make the model stale.
     """
     digest = hashlib.sha256(corpus_hash().encode())
+    digest.update(background_hash().encode())
     cues = {pid: list(p.cues) for pid, p in load_catalogue().items()}
     digest.update(json.dumps(cues, sort_keys=True).encode())
     return digest.hexdigest()
@@ -162,7 +168,7 @@ def choose_thresholds(scores: np.ndarray, truth: np.ndarray, kinds: list[str] | 
     """Per pattern, the dev threshold with the best F1, where a false flag on a sincere message (hard negative or
     neutral) counts `negative_weight` times: sincere messages are far more common in real use than in the corpus."""
     thresholds = {}
-    grid = np.round(np.arange(0.10, 0.951, 0.01), 2)
+    grid = np.round(np.arange(0.02, 0.951, 0.01), 2)
     sincere = np.array([k != "positive" for k in kinds]) if kinds is not None else np.zeros(len(truth), dtype=bool)
     for j, pid in enumerate(PATTERN_IDS):
         if not truth[:, j].any():
@@ -181,21 +187,103 @@ def choose_thresholds(scores: np.ndarray, truth: np.ndarray, kinds: list[str] | 
     return thresholds
 
 
-def train(config: ModelConfig | None = None, rows: list[dict[str, Any]] | None = None) -> TrainedModel:
-    """Fit on the train split, choose thresholds on dev. Deterministic for the same data and config."""
+def calibration_thresholds(scores: np.ndarray, flag_rate: float) -> dict[str, float]:
+    """Per pattern, the lowest threshold on the grid that flags at most `flag_rate` of the real calibration texts."""
+    grid = np.round(np.arange(0.02, 0.991, 0.01), 2)
+    out = {}
+    for j, pid in enumerate(PATTERN_IDS):
+        ok = [t for t in grid if (scores[:, j] >= t).mean() <= flag_rate] if len(scores) else [0.0]
+        out[pid] = float(ok[0]) if ok else 0.99
+    return out
+
+
+def likely_thresholds(scores: np.ndarray, truth: np.ndarray, thresholds: dict[str, float], precision: float,
+                      extra_negatives: np.ndarray | None = None) -> dict[str, float]:
+    """Per pattern, the lowest score (at or above the threshold) from which measured precision reaches `precision`.
+
+    Precision is measured on dev messages plus, as negatives, the real calibration texts (some of which may hold a
+    real tactic, so the figure errs on the side of calling fewer flags likely). 1.01 means never likely."""
+    negatives = extra_negatives if extra_negatives is not None else np.zeros((0, len(PATTERN_IDS)))
+    out = {}
+    for j, pid in enumerate(PATTERN_IDS):
+        col = np.concatenate([scores[:, j], negatives[:, j]])
+        is_pos = np.concatenate([truth[:, j] == 1, np.zeros(len(negatives), dtype=bool)])
+        out[pid] = 1.01
+        for t in np.round(np.arange(thresholds[pid], 0.991, 0.01), 2):
+            chosen = col >= t
+            if chosen.sum() >= 5 and is_pos[chosen].mean() >= precision:
+                out[pid] = float(t)
+                break
+    return out
+
+
+def weak_negative_units(rows: list[dict[str, Any]], config: ModelConfig, root: Path) -> list[Unit]:
+    comments = sorted(weak_negatives(rows, root), key=lambda c: hashlib.sha256(c["id"].encode()).hexdigest())
+    if config.weak_negative_limit:
+        comments = comments[: config.weak_negative_limit]
+    return [u for _, _, units in process_many(c["text"] for c in comments) for u in units]
+
+
+def _strip_routing_requests(obj: Any, seen: set[int] | None = None) -> None:
+    """Drop the metadata-routing requests set for training: they are not model state and not on the trusted list."""
+    seen = seen if seen is not None else set()
+    if id(obj) in seen or not hasattr(obj, "__dict__"):
+        return
+    seen.add(id(obj))
+    obj.__dict__.pop("_metadata_request", None)
+    for value in list(vars(obj).values()):
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(item, tuple):
+                for sub in item:
+                    _strip_routing_requests(sub, seen)
+            elif hasattr(item, "get_params"):
+                _strip_routing_requests(item, seen)
+
+
+def message_scores_for_texts(model: TrainedModel, texts: list[str]) -> np.ndarray:
+    return message_scores(model, process_rows([{"text": t} for t in texts]))
+
+
+def train(config: ModelConfig | None = None, rows: list[dict[str, Any]] | None = None,
+          background: Path = BACKGROUND_DIR) -> TrainedModel:
+    """Fit on the train split plus the unlabelled background pool as down-weighted negatives; choose thresholds on
+    dev and on the real-text calibration slice. Deterministic for the same data and config."""
     config = config or ModelConfig()
     rows = rows if rows is not None else load_rows()
     started = time.perf_counter()
     train_rows = [r for r in rows if r["split"] == "train"]
     dev_rows = [r for r in rows if r["split"] == "dev"]
-    units, labels = training_table(process_rows(train_rows), config)
+    processed = process_rows(train_rows)
+    units, labels = training_table(processed, config)
+    weights = np.ones(len(units))
+    hand_negative_units = sum(len(p.units) for p in processed if p.row["kind"] != "positive")
+    weak = weak_negative_units(rows, config, background) if config.weak_negative_share > 0 else []
+    weak_weight = 0.0
+    if weak:
+        weak_weight = min(1.0, config.weak_negative_share * hand_negative_units / len(weak))
+        units += weak
+        labels = np.vstack([labels, np.zeros((len(weak), len(PATTERN_IDS)), dtype=labels.dtype)])
+        weights = np.concatenate([weights, np.full(len(weak), weak_weight)])
     pipeline = build_pipeline(config)
-    pipeline.fit(unit_table(units), labels)
+    with sklearn.config_context(enable_metadata_routing=True):
+        pipeline.fit(unit_table(units), labels, sample_weight=weights)
+    _strip_routing_requests(pipeline)
     model = TrainedModel(pipeline, {pid: 0.5 for pid in PATTERN_IDS}, config)
+    calibration = [c["text"] for c in load_slice("calibration", background)]
+    calibration_scores = message_scores_for_texts(model, calibration) if calibration else np.zeros((0, len(PATTERN_IDS)))
+    dev_thresholds = {pid: 0.5 for pid in PATTERN_IDS}
     if dev_rows:
         dev_scores = message_scores(model, process_rows(dev_rows))
-        model.thresholds = choose_thresholds(dev_scores, truth_matrix(dev_rows), [r["kind"] for r in dev_rows],
-                                             config.sincere_false_flag_weight)
+        dev_truth = truth_matrix(dev_rows)
+        dev_thresholds = choose_thresholds(dev_scores, dev_truth, [r["kind"] for r in dev_rows],
+                                           config.sincere_false_flag_weight)
+    real_thresholds = calibration_thresholds(calibration_scores, config.calibration_flag_rate)
+    model.thresholds = {pid: max(dev_thresholds[pid], real_thresholds[pid]) for pid in PATTERN_IDS}
+    if dev_rows:
+        model.likely_thresholds = likely_thresholds(dev_scores, dev_truth, model.thresholds, config.likely_precision,
+                                                    calibration_scores)
+    else:
+        model.likely_thresholds = {pid: 1.01 for pid in PATTERN_IDS}
     model.meta = {
         "format": FORMAT_VERSION,
         "feature_schema": FEATURE_SCHEMA,
@@ -203,7 +291,12 @@ def train(config: ModelConfig | None = None, rows: list[dict[str, Any]] | None =
         "versions": library_versions(),
         "train_rows": len(train_rows),
         "train_units": len(units),
+        "weak_negative_units": len(weak),
+        "weak_negative_weight": round(weak_weight, 5),
         "dev_rows": len(dev_rows),
+        "calibration_texts": len(calibration),
+        "dev_thresholds": dev_thresholds,
+        "calibration_thresholds": real_thresholds,
         "training_seconds": round(time.perf_counter() - started, 2),
     }
     return model
@@ -225,7 +318,7 @@ def save(model: TrainedModel, path: Path = MODEL_PATH) -> Path:
         del v.vocabulary_
         v.stop_words_ = None  # pruned terms: introspection only
     payload = {"pipeline": model.pipeline, "vocabularies": vocabularies, "thresholds": dict(model.thresholds),
-               "config": model.config.to_dict(), "meta": dict(model.meta)}
+               "likely_thresholds": dict(model.likely_thresholds), "config": model.config.to_dict(), "meta": dict(model.meta)}
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # unique: two processes may rebuild at once
     try:
         sio.dump(payload, tmp)
@@ -270,7 +363,8 @@ def load(path: Path = MODEL_PATH) -> TrainedModel:
         for name, v in _vectorizers(payload["pipeline"]).items():
             v.vocabulary_ = {str(term): i for i, term in enumerate(payload["vocabularies"][name])}
         config = ModelConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in payload["config"].items()})
-        return TrainedModel(payload["pipeline"], dict(payload["thresholds"]), config, dict(payload["meta"]))
+        return TrainedModel(payload["pipeline"], dict(payload["thresholds"]), config, dict(payload["meta"]),
+                            dict(payload["likely_thresholds"]))
     except ModelFileError:
         raise
     except Exception as exc:

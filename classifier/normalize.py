@@ -1,7 +1,7 @@
 """Character-level normalization of texting style that keeps offsets into the text the person typed.
 
 Undoes spacing tricks and styling (zero-width characters, homoglyphs, leetspeak, spaced letters,
-letter elongation, curly quotes, fullwidth forms) so that `"I d o n ' t  c a r e"` and `"I don't care"` look alike
+letter elongation, curly quotes, fullwidth forms) and caps long runs of one symbol so that `"I d o n ' t  c a r e"` and `"I don't care"` look alike
 to the model, while every normalized character still points back at the original one.
 """
 from __future__ import annotations
@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+
+import regex
 
 # Invisible characters that change nothing a reader sees (zero-width, joiners, soft hyphen, BOM, bidi marks).
 INVISIBLE = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e\u034f"
@@ -31,6 +33,14 @@ LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$
 SPACED_LETTERS = re.compile(r"(?<![^\W\d_])(?:[^\W\d_][ .]){3,}[^\W\d_](?![^\W\d_])")
 ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
 MAX_TEXT_FOR_NORMALIZATION = 200_000
+# One symbol (a grapheme cluster that is not a letter, digit or space: "!", "😂", "👍🏽") repeated: kept three times.
+# spaCy's tokenizer splits affixes off one long token a character at a time, quadratic in the run's length.
+SYMBOL_RUN = regex.compile(r"((?=[^\w\s])\X)\1{3,}")
+SYMBOL_RUN_KEEP = 3
+# What is left of an unbroken stretch of mixed symbols is cut into pieces of this many characters.
+LONG_SYMBOLS = regex.compile(r"[^\w\s]{24,}")
+SYMBOL_PIECE = 12
+GRAPHEME = regex.compile(r"\X")
 MIXED_WORD = re.compile(r"(?=[^\W\d_]*[a-zA-Z])(?=[^\W\d_]*[^\W\d_a-zA-Z])[^\W\d_]+")
 
 
@@ -124,6 +134,31 @@ def _shorten(m: re.Match) -> list[tuple[int, str]]:
     return [(0, m.group(1)), (len(m.group(0)) - 1, m.group(1))]
 
 
+def _cap_symbol_run(m) -> list[tuple[int, str]]:
+    # The last kept copy stands for the rest of the run, so a span ending on it covers the whole run.
+    unit = m.group(1)
+    run = m.group(0)
+    kept = [(k, c) for copy in range(SYMBOL_RUN_KEEP - 1) for k, c in enumerate(unit, copy * len(unit))]
+    return kept + [(len(run) - len(unit) + k, c) for k, c in enumerate(unit)]
+
+
+def _break_symbols(m) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    for k, c in enumerate(m.group(0)):
+        if k and k % SYMBOL_PIECE == 0:
+            out.append((k, " "))
+        out.append((k, c))
+    return out
+
+
+def grapheme_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) so that it ends on a whole grapheme cluster (an accent typed after a letter stays with it)."""
+    for m in GRAPHEME.finditer(text, pos=start):
+        if m.end() >= end:
+            return start, m.end()
+    return start, end
+
+
 LEET_WORD = re.compile(r"(?<![\w@$])(?=[\w@$]*[^\W\d_])(?=[\w@$]*[0-9@$])[\w@$]{3,}(?![\w@$])")
 
 
@@ -147,4 +182,6 @@ def normalize(text: str) -> Normalized:
     chars, source = _rewrite(chars, source, SPACED_LETTERS, _unspace)
     chars, source = _rewrite(chars, source, LEET_WORD, _unleet)
     chars, source = _rewrite(chars, source, ELONGATION, _shorten)
+    chars, source = _rewrite(chars, source, SYMBOL_RUN, _cap_symbol_run)
+    chars, source = _rewrite(chars, source, LONG_SYMBOLS, _break_symbols)
     return Normalized("".join(chars), tuple(source), len(text))

@@ -10,6 +10,7 @@ import json
 import random
 import re
 import statistics
+import threading
 import time
 import zlib
 from collections import Counter
@@ -610,7 +611,7 @@ class Retriever:
                 for phrase in phrases:
                     self.items.append(Neighbour(pattern, phrase, segment))
         self.by_pattern: dict[str, np.ndarray] = {}
-        self._cache: dict[tuple[str, str], list[tuple[float, Neighbour]]] = {}
+        self._cache = _Memo(4096)  # bounded; a shared app instance may run for days
         self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, lowercase=True)
         if self.items:
             self.matrix = self.vectorizer.fit_transform([n.phrase for n in self.items])
@@ -628,10 +629,30 @@ class Retriever:
             sims = (self.matrix[idx] @ self.vectorizer.transform([phrase]).T).toarray().ravel()
             order = np.lexsort((idx, -sims))[:RETRIEVED_NEIGHBOURS]  # by similarity, then corpus order
             found = [(float(sims[i]), self.items[int(idx[i])]) for i in order if sims[i] >= floor]
-            if len(self._cache) > 4096:  # bounded; a shared app instance may run for days
-                self._cache.clear()
-            self._cache[key] = found
+            self._cache.put(key, found)
         return found[:k]
+
+
+class _Memo:
+    """A bounded cache that several app sessions (threads) can share: each read and write holds a lock, and a full
+    cache is emptied rather than grown, so a long-running app stays within memory."""
+
+    _MISSING = object()
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._data: dict = {}
+        self._lock = threading.Lock()
+
+    def get(self, key, default=None):
+        with self._lock:
+            return self._data.get(key, default)
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            if len(self._data) >= self.limit:
+                self._data.clear()
+            self._data[key] = value
 
 
 def load_train_rows() -> list[dict]:
@@ -687,9 +708,9 @@ class Rewriter:
         self._specific = _specific_words(lines)
         self._fixed_days = {line: frozenset(w for w in WORD_RE.findall(SLOT_RE.sub(" ", line).lower())
                                             if w in WEEKDAYS or re.fullmatch(r"\d+(?:am|pm)?", w)) for line in lines}
-        self._relevance_cache: dict[tuple[str, str, str], dict[str, float]] = {}
-        self._clean_cache: dict[str, bool] = {}
-        self._standalone_cache: dict[str, str | None] = {}
+        self._relevance_cache = _Memo(2048)
+        self._clean_cache = _Memo(100_000)
+        self._standalone_cache = _Memo(100_000)
         self._warm(lines)
 
     def _warm(self, lines: list[str]) -> None:
@@ -757,9 +778,7 @@ class Rewriter:
             context = _stems(draft.text + " " + segments)
             found = {line: float(sim) - SPECIFIC_COST * len(self._specific[line] - context)
                      for line, sim in zip(lines, sims, strict=True)}
-            if len(self._relevance_cache) > 2048:
-                self._relevance_cache.clear()
-            self._relevance_cache[key] = found
+            self._relevance_cache.put(key, found)
         return found
 
     def _candidates(self, pattern_id: str, phrase: str, details: Details, draft: _Draft) -> list[Candidate]:
@@ -808,8 +827,9 @@ class Rewriter:
 
     def _standalone(self, sentence: str) -> str | None:
         """A retrieved sentence in plain spelling, or None if it leans on context or holds names, days or plans."""
-        if sentence in self._standalone_cache:
-            return self._standalone_cache[sentence]
+        cached = self._standalone_cache.get(sentence, _Memo._MISSING)
+        if cached is not _Memo._MISSING:
+            return cached
         key = sentence
         words = WORD_RE.findall(sentence.lower())
         if re.search(r"[a-z]$", sentence):  # texting often ends without a full stop
@@ -823,7 +843,7 @@ class Rewriter:
             text = re.sub(r"[A-Za-z']+", lambda m: TEXTING_SPELLING.get(m.group(0).lower(), m.group(0)), sentence)
             text = re.sub(r"\bi\b", "I", text)
             text = text[0].upper() + text[1:]
-        self._standalone_cache[key] = text
+        self._standalone_cache.put(key, text)
         return text
 
     def _anchored(self, tone: str, cands: list[Candidate], details: Details) -> list[Candidate]:
@@ -878,13 +898,14 @@ class Rewriter:
 
     def _check(self, texts: list[str]) -> dict[str, bool]:
         """Whether each text comes back with no flags, scored in one batch (same thresholds as analyze)."""
-        todo = [t for t in dict.fromkeys(texts) if t and t not in self._clean_cache]
+        # Answers come from this call's own dict: another session may empty the shared cache at any moment.
+        known = {t: self._clean_cache.get(t) for t in dict.fromkeys(texts) if t}
+        todo = [t for t, ok in known.items() if ok is None]
         if todo:
-            if len(self._clean_cache) > 100_000:  # bound memory in a long-running app; re-warmed lazily
-                self._clean_cache.clear()
             for t, ok in zip(todo, self._score(todo), strict=True):
-                self._clean_cache[t] = ok
-        return {t: self._clean_cache.get(t, False) for t in texts if t}
+                self._clean_cache.put(t, ok)
+                known[t] = ok
+        return known
 
     def _score(self, texts: list[str]) -> list[bool]:
         try:

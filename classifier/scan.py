@@ -4,12 +4,14 @@ from __future__ import annotations
 import collections
 import csv
 import json
+import math
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from . import safety
 from .detector import Detector, TextTooLongError
 
 MAX_FIELD = 10_000_000
@@ -17,6 +19,14 @@ MAX_FIELD = 10_000_000
 
 def _reject_constant(name: str):
     raise ValueError(f"{name} is not valid JSON")
+
+
+def _finite_float(literal: str) -> float:
+    """A JSON number as a float; one too large for a float (1e999) is refused, so output stays valid JSON."""
+    value = float(literal)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {literal[:20]} is too large to read")
+    return value
 
 
 def read_records(path: Path, errors: IO[str]) -> Iterator[tuple[int, object, str]]:
@@ -40,7 +50,7 @@ def read_records(path: Path, errors: IO[str]) -> Iterator[tuple[int, object, str
             if not raw.strip():
                 continue
             try:
-                record = json.loads(raw, parse_constant=_reject_constant)
+                record = json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
             except json.JSONDecodeError as exc:
                 print(f"{path}:{line}: invalid JSON ({exc.msg}); skipped", file=errors)
                 continue
@@ -94,12 +104,13 @@ def scan(detector: Detector, source: Path, out: IO[str], errors: IO[str] = sys.s
     for result in detector.analyze_many(texts()):
         line, rid, text = pending.popleft()
         if isinstance(result, TextTooLongError):
-            record = {"id": rid, "patterns": [], "scores": {}, "flags": [], "error": str(result)}
+            record = {"id": rid, "patterns": [], "scores": {}, "flags": [], "error": str(result),
+                      "safety": safety.to_dict(safety.check(text))}
             print(f"{source}:{line}: {result}", file=errors)
         else:
             record = {"id": rid, "patterns": result.patterns, "scores": {k: round(v, 4) for k, v in result.scores.items()},
                       "flags": [{"pattern": f.pattern, "start": f.start, "end": f.end, "phrase": f.phrase, "score": f.score}
-                                for f in result.flags]}
+                                for f in result.flags], "safety": safety.to_dict(result.safety)}
             if rewriter is not None:
                 record["rewrite"] = rewriter(text, result)
         out.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -5,17 +5,16 @@ import csv
 import html as htmlmod
 import json
 import re
-import statistics
-import time
 
 import pytest
 from app_helpers import APP, CLEAN, FRENCH, GUILT, INDIFFERENCE, MODEL_ENV, TWO_PATTERNS, usable_model
 from streamlit.testing.v1 import AppTest
 
 from classifier import model as model_lib
+from classifier import safety
 from classifier.catalogue import PATTERN_IDS, load_catalogue
 from classifier.detector import MAX_CHARS, Flag
-from ui import checker, feedback, quiz, report, resources, safety
+from ui import checker, feedback, quiz, report, resources
 from ui.highlight import Span, highlight_html, legend_html, md_escape, phrase_html
 
 TIMEOUT = 60
@@ -400,8 +399,13 @@ def test_about_page(model_path):
     assert "No telemetry" in text and "Nothing is stored unless you opt in" in text and "stay in this app's process" in text
     figures = report.load_report()
     if figures is not None:
-        assert [m.label for m in at.metric][0] == "Macro-F1"
-        assert at.metric[0].value == f"{figures.macro_f1:.2f}"
+        labels = [m.label for m in at.metric]
+        real = [f"{fig.name} flagged" for fig in figures.real_text]
+        assert labels[: len(real)] == real, "real-text false flags come first"
+        assert "Real text messages flagged" in real and "Real online comments flagged" in real
+        assert at.metric[len(real)].label == "Macro-F1"
+        assert at.metric[len(real)].value == f"{figures.macro_f1:.2f}"
+        assert "flatter the model" in text
     else:
         assert "There is no evaluation report yet" in text
 
@@ -550,23 +554,20 @@ def test_report_reader(tmp_path):
     assert figures.macro_f1 == 0.9 and figures.fpr_neutral is None and report.pct(0.05) == "5%"
 
 
-def test_recheck_latency(model_path):
-    """Re-checking a three-sentence draft (analysis plus suggestions) takes at most 100 ms on the server."""
+def test_recheck_gives_the_same_result_and_its_time(model_path):
+    """Re-checking a draft answers the same and reports how long it took (latency targets live in the bench:
+    `python -m classifier bench`, "app re-check")."""
     det = resources.get_detector(str(model_path))
     from classifier.rewrite import Rewriter
 
     rew = Rewriter(det)
     draft = "hey, hope the new job is going well. honestly hadn't even noticed you stopped texting lol. anyway, see u at jess's thing?"
-    checker.run_check(det, rew, draft)  # first look at this draft
-    timings = []
-    for _ in range(7):
-        started = time.perf_counter()
-        result = checker.run_check(det, rew, draft)
-        timings.append((time.perf_counter() - started) * 1000)
-    assert result.analysis is not None
-    assert statistics.median(timings) <= 100, timings
-    clean = [checker.run_check(det, rew, CLEAN).elapsed_ms for _ in range(5)]
-    assert statistics.median(clean) <= 100, clean
+    first = checker.run_check(det, rew, draft)
+    again = [checker.run_check(det, rew, draft) for _ in range(3)]
+    assert first.analysis is not None
+    for result in again:
+        assert result.analysis.to_dict() == first.analysis.to_dict() and result.cards == first.cards
+        assert result.elapsed_ms > 0
 
 
 def test_catalogue_fallback_without_the_rewording_engine(model_path):

@@ -41,3 +41,32 @@ def test_check_clean_and_empty(detector):
 def test_check_too_long_is_refused(detector):
     res = run("check", stdin="a" * 20_001)
     assert res.returncode == 2 and "20,000" in res.stderr
+
+
+CRISIS = "honestly everyone would be better off without me. whatever, doesn't matter to me either way"
+
+
+def test_check_prints_the_safety_notice_first(detector):
+    out = run("check", CRISIS).stdout
+    assert out.startswith("Before anything else: are you okay?") and "988" in out and "116 123" in out
+
+
+def test_check_json_carries_a_safety_field(detector):
+    calm = json.loads(run("check", "--json", "see you at 7 for dinner?").stdout)
+    assert calm["safety"] is None
+    data = json.loads(run("check", "--json", stdin=CRISIS).stdout)
+    assert data["safety"]["kinds"] == ["self_harm"] and "988" in data["safety"]["notice"]
+
+
+def test_rewrite_prints_the_safety_notice_first(detector):
+    out = run("rewrite", "if you leave me i'll kill myself").stdout
+    assert out.startswith("Before anything else: are you okay?") and "Samaritans" in out
+
+
+def test_scan_records_carry_a_safety_field(detector, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": 1, "text": CRISIS}) + "\n" + json.dumps({"id": 2, "text": "lunch at 1?"})
+                      + "\n" + json.dumps({"id": 3, "text": "i want to die " + "x" * 20_001}) + "\n", encoding="utf-8")
+    res = run("scan", str(source))
+    records = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [r["safety"]["kinds"] if r["safety"] else None for r in records] == [["self_harm"], None, ["self_harm"]]

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from classifier import data
 from classifier.data import CATALOGUE_ROWS, catalogue_rows, validate
 
 ROOT = CATALOGUE_ROWS.parent.parent.parent
@@ -20,7 +21,9 @@ def test_corpus_passes_with_every_figure_met(corpus_rows):
     assert failed == [], report.summary()
     names = {name for name, _, _ in report.checks}
     assert {"rows", "positives per pattern", "two-pattern positives", "hard negatives per pattern", "neutral",
-            "test split", "all-lowercase rows", "rows with emoji", "stock phrases", "near-duplicates"} <= names
+            "test split", "all-lowercase rows", "rows with emoji", "stock phrases", "near-duplicates",
+            "cue balance", "stock frames", "v2 or_choice", "v2 sms_speak positives per pattern",
+            "v2 off_frame positives per pattern"} <= names
 
 
 def test_catalogue_export_is_in_sync():
@@ -74,3 +77,63 @@ def test_cli_exit_codes(tmp_path, sample):
     res = subprocess.run([sys.executable, "-m", "classifier.data", "validate", str(bad)], capture_output=True, text=True,
                          cwd=ROOT)
     assert res.returncode == 1 and sample[0]["id"] in res.stdout
+
+
+def _row(rid, text, kind="neutral", pattern=None, phrase=None, tags=()):
+    return {"id": rid, "text": text, "patterns": [pattern] if pattern else [],
+            "phrases": {pattern: [phrase or text]} if pattern else {}, "rewrite": "plain words" if pattern else "",
+            "kind": kind, "context": "friend", "split": "train", "group": rid,
+            "look_alike_of": None, "source": "hand", "tags": list(tags)}
+
+
+def test_cue_balance_names_the_cue_and_pattern():
+    from classifier.data import check_cue_balance, load_rules
+
+    rows = [_row(f"u{i}", f"pay me back {i} quid or else", "positive", "ultimatum") for i in range(12)]
+    rows += [_row(f"n{i}", f"lunch at {i} in the square") for i in range(40)]
+    report = validate(rows, partial=True)
+    check_cue_balance(report, rows, load_rules())
+    failed = [d for name, ok, d in report.checks if name == "cue balance" and not ok]
+    assert failed and "P(ultimatum | 'or')" in failed[0] and "'or' in 100.0% of ultimatum positives" in failed[0]
+
+
+def test_cue_balance_passes_when_negatives_share_the_cue():
+    from classifier.data import check_cue_balance, load_rules
+
+    rows = [_row(f"u{i}", f"pay me back {i} quid or else", "positive", "ultimatum") for i in range(4)]
+    rows += [_row(f"n{i}", f"tea or coffee at {i}?") for i in range(40)]
+    report = validate(rows, partial=True)
+    check_cue_balance(report, rows, load_rules())
+    assert [ok for name, ok, _ in report.checks if name == "cue balance"] == [True]
+
+
+def test_stock_frame_over_a_fifth_of_a_pattern_fails():
+    from classifier.data import check_frames, load_rules
+
+    rows = [_row(f"u{i}", f"call me back tonight number {i} or i'll come round", "positive", "ultimatum")
+            for i in range(3)]
+    rows += [_row(f"v{i}", f"last chance number {i}, after sunday i stop asking", "positive", "ultimatum")
+             for i in range(7)]
+    report = validate(rows, partial=True)
+    check_frames(report, rows, load_rules())
+    failed = [d for name, ok, d in report.checks if name == "stock frames" and not ok]
+    assert failed and "30.0% of ultimatum positives" in failed[0]
+
+
+def test_v2_quotas_are_counted(corpus_rows):
+    without = [r for r in corpus_rows if "or_choice" not in r.get("tags", [])]
+    report = validate(without)
+    quota = [(ok, d) for name, ok, d in report.checks if name == "v2 or_choice"]
+    assert quota == [(False, f"0 neutral rows (>= {data.V2_QUOTAS['or_choice'][1]})")]
+    assert not report.ok
+
+
+def test_unknown_tag_is_named():
+    row = _row("t1", "see you at the gym later", tags=["gossip"])
+    assert any("t1" in e and "tags" in e for e in validate([row], partial=True).errors)
+
+
+def test_data_card_figures_are_regenerated_from_the_data(corpus_rows):
+    card = data.CARD_PATH.read_text(encoding="utf-8")
+    start, end = card.index(data.CARD_BEGIN), card.index(data.CARD_END) + len(data.CARD_END)
+    assert card[start:end] == data.card_block(corpus_rows), "run `python -m classifier.data card`"

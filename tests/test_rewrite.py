@@ -8,8 +8,7 @@ Two kinds of input are used, and each test says which:
 from __future__ import annotations
 
 import re
-import statistics
-import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -337,13 +336,18 @@ def test_deterministic(detector, rewriter):
     assert rewriter.suggest(text, analysis) == fresh.suggest(text, analysis) == fresh.suggest(text, analysis)
 
 
-def test_fast_enough(detector, rewriter):
-    """Warm engine: a draft's suggestions (with their self-check) take well under a tenth of a second typically."""
-    examples = [ex for p in load_catalogue().values() for ex in p.examples[3:5]]
-    analyses = [(ex.text, detector.analyze(ex.text)) for ex in examples]
-    timings = []
-    for text, analysis in analyses:
-        started = time.perf_counter()
-        rewriter.suggest(text, analysis)
-        timings.append(time.perf_counter() - started)
-    assert statistics.median(timings) < 0.15, timings
+def test_shared_engine_is_thread_safe(detector):
+    """Many sessions share one engine in the app: threads checking the same and different drafts at once get exactly
+    what a fresh engine gives one at a time, even while the shared caches fill up and are emptied."""
+    drafts = [ex.text for p in load_catalogue().values() for ex in p.examples[:3]]
+    analyses = {t: detector.analyze(t) for t in drafts}
+    expected = {t: Rewriter(detector).suggest(t, analyses[t]) for t in drafts}
+    shared = Rewriter(detector)
+    for memo in (shared._clean_cache, shared._standalone_cache, shared._relevance_cache, shared.retriever._cache):
+        memo.limit = 7  # small, so caches are emptied while other threads read them
+    work = [drafts[(i * 7) % len(drafts)] for i in range(96)] + [drafts[0]] * 32
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda t: (t, shared.suggest(t, analyses[t])), work))
+    assert len(results) == len(work)
+    for text, result in results:
+        assert result == expected[text], text

@@ -7,10 +7,9 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from classifier import safety
 from classifier.detector import MAX_CHARS, Analysis, Flag, TextTooLongError
 from classifier.rewrite import Alternative
-
-from . import safety
 
 WRITE = "write"
 RECEIVE = "receive"

@@ -20,6 +20,37 @@ class Report:
     targets: dict[str, float] = field(default_factory=dict)
     train_rows: int | None = None
     written: str | None = None
+    real_text: list[RealTextFigure] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RealTextFigure:
+    """False flags on one set of real messages that nobody on the team wrote."""
+
+    name: str
+    what: str
+    messages: int
+    flagged_share: float
+
+
+# (report key, label, what the set is), in the order the About page shows them.
+REAL_TEXT_SETS = (
+    ("external.sms_ham", "Real text messages", "personal SMS between friends and family (SMS Spam Collection, ham)"),
+    ("external.dailydialog_anger_sadness", "Angry or sad conversation turns",
+     "everyday dialogue turns labelled anger or sadness (DailyDialog)"),
+    ("audit", "Real online comments", "Reddit comments held out from training and tuning (GoEmotions audit slice)"),
+)
+
+
+def _real_text(data: dict) -> list[RealTextFigure]:
+    out = []
+    for key, name, what in REAL_TEXT_SETS:
+        block = data
+        for part in key.split("."):
+            block = block.get(part) if isinstance(block, dict) else None
+        if isinstance(block, dict) and "fpr" in block:
+            out.append(RealTextFigure(name, what, int(block["messages"]), float(block["fpr"])))
+    return out
 
 
 def load_report(path: Path | None = None) -> Report | None:
@@ -40,6 +71,7 @@ def load_report(path: Path | None = None) -> Report | None:
             targets=dict(data.get("targets", {})),
             train_rows=data.get("model", {}).get("train_rows"),
             written=written,
+            real_text=_real_text(data),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -49,5 +81,5 @@ def _opt(value) -> float | None:
     return None if value is None else float(value)
 
 
-def pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{100 * value:.0f}%"
+def pct(value: float | None, digits: int = 0) -> str:
+    return "n/a" if value is None else f"{100 * value:.{digits}f}%"

@@ -38,9 +38,20 @@ if report is None:
     st.info("There is no evaluation report yet (reports/metrics.json is missing or unreadable), so there are no "
             "measured figures to show. Run `python -m classifier evaluate` to produce one.")
 else:
+    if report.real_text:
+        st.markdown(
+            "**On real messages.** These are the figures you are most likely to feel: how often ordinary messages "
+            "that nobody on our team wrote get a flag anyway. Lower is better."
+        )
+        cols = st.columns(len(report.real_text))
+        for col, fig in zip(cols, report.real_text, strict=True):
+            col.metric(f"{fig.name} flagged", pct(fig.flagged_share, digits=1), border=True,
+                       help=f"{fig.messages:,} {fig.what}")
+        st.caption(" · ".join(f"{fig.name}: {fig.messages:,} {fig.what}" for fig in report.real_text))
     st.markdown(
-        f"Measured on {report.messages or 'the'} test messages the model never saw while training"
-        f"{f' (report from {report.written})' if report.written else ''}."
+        f"**On our own test split.** Measured on {report.messages or 'the'} test messages the model never saw while "
+        f"training{f' (report from {report.written})' if report.written else ''}. The team wrote them the same way "
+        "as the training messages, so these figures flatter the model compared with real messages."
     )
     c1, c2 = st.columns(2)
     c1.metric("Macro-F1", f"{report.macro_f1:.2f}", border=True,

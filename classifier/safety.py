@@ -124,3 +124,15 @@ def notice_markdown(finding: SafetyFinding) -> str:
     parts = [RESOURCES[k] for k in finding.kinds]
     parts.append("The checker's notes on wording are below, but they matter much less than your safety.")
     return "\n\n".join(parts)
+
+
+def notice_text(finding: SafetyFinding) -> str:
+    """The notice as plain text, for the command line."""
+    return NOTICE_TITLE + "\n\n" + notice_markdown(finding).replace("**", "")
+
+
+def to_dict(finding: SafetyFinding | None) -> dict | None:
+    """The finding for JSON output: None when nothing applies."""
+    if finding is None:
+        return None
+    return {"kinds": list(finding.kinds), "notice": notice_text(finding)}
