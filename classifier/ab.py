@@ -50,14 +50,10 @@ class StaticEmbedder:
 
 
 def _macro_f1(scores: np.ndarray, truth: np.ndarray, thresholds: dict[str, float]) -> float:
+    from sklearn.metrics import f1_score
+
     pred = scores >= np.array([thresholds[p] for p in PATTERN_IDS])
-    f1s = []
-    for j in range(len(PATTERN_IDS)):
-        tp = int(np.sum(pred[:, j] & (truth[:, j] == 1)))
-        fp = int(np.sum(pred[:, j] & (truth[:, j] == 0)))
-        fn = int(np.sum(~pred[:, j] & (truth[:, j] == 1)))
-        f1s.append(2 * tp / max(1, 2 * tp + fp + fn))
-    return float(np.mean(f1s))
+    return float(f1_score(truth, pred, average="macro", zero_division=0))
 
 
 def _scores(pipeline, processed, embedder) -> np.ndarray:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalogue import PATTERN_IDS, load_catalogue
+from .textpatterns import EMOJI_RE, SENTENCE_BREAK_RE, WORD_RE
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CORPUS_DIR = DATA_DIR / "corpus"
@@ -63,8 +64,6 @@ V2_TAGS = tuple(V2_QUOTAS)
 MIN_SMS_SPEAK_POSITIVES_PER_PATTERN = 30
 MIN_OFF_FRAME_PER_PATTERN = 40
 
-WORD_RE = re.compile(r"[a-z0-9']+")
-EMOJI_RE = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]|(?<!\\w)[:;]-?[)(DPp](?!\\w)")
 SLANG_RE = re.compile(
     r"\b(idk|tbh|ngl|lol|lmao|rn|u|ur|omg|btw|fr|imo|wyd|hbu|tho|gonna|wanna|pls|plz|bc|cuz|tmrw|smh|af|lowkey|lmk|nvm|ily|jk|ikr|ofc|bf|gf)\b",
     re.I,
@@ -77,7 +76,6 @@ BRITISH_RE = re.compile(
     r"\b(mum|colour|favourite|realise[ds]?|mate|knackered|cheers|honour|apologise[ds]?|organise[ds]?|flat|whilst|innit|proper|fortnight|quid|brilliant|cuppa|bloody|reckon|centre|theatre)\b",
     re.I,
 )
-SENTENCE_RE = re.compile(r"(?<=[.!?…])\s+|\n+")
 
 
 class CorpusError(ValueError):
@@ -126,7 +124,7 @@ def trigrams(text: str) -> frozenset[tuple[str, ...]]:
 
 
 def sentences(text: str) -> list[str]:
-    return [s for s in SENTENCE_RE.split(text.strip()) if s.strip()]
+    return [s for s in SENTENCE_BREAK_RE.split(text.strip()) if s.strip()]
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:

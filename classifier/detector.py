@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -15,13 +14,13 @@ from . import safety as safety_lib
 from .catalogue import PATTERN_IDS, Pattern, load_catalogue
 from .fastpath import LinearScorer
 from .features import unit_table
-from .nlp import Unit, get_nlp, process, process_many, segment
+from .nlp import Unit, get_nlp, process, process_many
 from .normalize import grapheme_span
+from .textpatterns import WORD_RE
 
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 20_000  # documented limit: longer text is refused with TextTooLongError
-WORD_RE = re.compile(r"[^\W\d_]+")
 TRIM_CHARS = " \t\n,;:-–—"
 
 
@@ -258,4 +257,3 @@ class _Explainer:
 
 _BUILD_LOCK = threading.Lock()
 
-__all__ = ["Analysis", "Detector", "Flag", "MAX_CHARS", "TextTooLongError", "language_warning", "segment"]

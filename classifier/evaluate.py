@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +13,13 @@ from .catalogue import PATTERN_IDS
 from .data import DATA_DIR, load_rows, read_jsonl
 from .detector import Detector
 from .model import gold_spans, truth_matrix
-
-TOKEN_RE = re.compile(r"\w+", re.UNICODE)
+from .textpatterns import WORD_RE
 
 
 def token_positions(text: str, spans: list[tuple[int, int]]) -> set[int]:
     """Indices of the word tokens of `text` that overlap any span."""
     out = set()
-    for k, m in enumerate(TOKEN_RE.finditer(text)):
+    for k, m in enumerate(WORD_RE.finditer(text)):
         if any(m.start() < e and m.end() > s for s, e in spans):
             out.add(k)
     return out
@@ -36,13 +34,11 @@ def token_f1(text: str, predicted: list[tuple[int, int]], gold: list[tuple[int, 
 
 
 def prf(pred: np.ndarray, truth: np.ndarray) -> dict[str, float]:
-    tp = int(np.sum(pred & (truth == 1)))
-    fp = int(np.sum(pred & (truth == 0)))
-    fn = int(np.sum(~pred & (truth == 1)))
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "support": int(truth.sum())}
+    from sklearn.metrics import precision_recall_fscore_support
+
+    precision, recall, f1, _ = precision_recall_fscore_support(truth, pred, average="binary", zero_division=0)
+    return {"precision": round(float(precision), 4), "recall": round(float(recall), 4), "f1": round(float(f1), 4),
+            "support": int(truth.sum())}
 
 
 def score_system(rows: list[dict[str, Any]], flags_per_row: list[list[tuple[str, int, int]]],

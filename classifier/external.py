@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import html
-import json
 import os
 import re
 from collections import Counter
@@ -152,16 +151,14 @@ def mentalmanip_checks(detector, root: Path) -> dict[str, Any]:
         pred.append(any(flat_flags[pos + k] for k in range(len(turns))))
         pos += len(turns)
     pred = np.array(pred)
-    tp, fp = int(np.sum(pred & (labels == 1))), int(np.sum(pred & (labels == 0)))
-    fn, tn = int(np.sum(~pred & (labels == 1))), int(np.sum(~pred & (labels == 0)))
-    precision = tp / max(1, tp + fp)
-    recall = tp / max(1, tp + fn)
-    f1_pos = 2 * precision * recall / max(1e-9, precision + recall)
-    p_neg, r_neg = tn / max(1, tn + fn), tn / max(1, tn + fp)
-    f1_neg = 2 * p_neg * r_neg / max(1e-9, p_neg + r_neg)
+    from sklearn.metrics import f1_score, precision_score, recall_score
+
+    precision = precision_score(labels, pred, zero_division=0)
+    recall = recall_score(labels, pred, zero_division=0)
+    macro = f1_score(labels, pred, average="macro", zero_division=0)
     return {"per_technique": per_technique,
-            "dialogues": {"n": len(con), "precision": round(precision, 4), "recall": round(recall, 4),
-                          "macro_f1": round((f1_pos + f1_neg) / 2, 4)},
+            "dialogues": {"n": len(con), "precision": round(float(precision), 4), "recall": round(float(recall), 4),
+                          "macro_f1": round(float(macro), 4)},
             "tfidf_lr_5fold_macro_f1": round(tfidf_baseline(con), 4)}
 
 
@@ -254,4 +251,3 @@ def render_external(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["external_evaluation", "load_sms_ham", "load_dailydialog", "load_mentalmanip", "json"]

@@ -16,7 +16,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MaxAbsScaler
 
 from .catalogue import PATTERN_IDS
-from .nlp import EMOJI_RE, Unit
+from .nlp import Unit
+from .textpatterns import EMOJI_RE
 from .wordlists import FUNCTION_WORDS
 
 TOKEN_PATTERN = r"(?u)[\w']+|[^\w\s]"
@@ -78,14 +79,14 @@ class ModelConfig:
     sentence_context: bool = True
     message_context: bool = True
     numeric_features: bool = True
-    C: float = 16.0
+    C: float = 8.0  # re-chosen with the real-text calibration slice (see reports/metrics.md)
     class_weight: str | None = None
     calibration_folds: int = 3
     phrase_ratio: float = 0.6
     label_overlap: float = 0.5
     sincere_false_flag_weight: float = 4.0  # threshold choice: a false flag on a sincere dev message counts 4x
     weak_negative_share: float = 0.5  # total weight of the unlabelled pool's units / that of hand-labelled negatives
-    weak_negative_limit: int = 0  # pool comments used (0: all), taken in hash order
+    weak_negative_limit: int = 15000  # pool comments used (0: all), taken in hash order: bounds training time
     calibration_flag_rate: float = 0.005  # a threshold flags at most this share of the real-text calibration slice
     likely_precision: float = 0.8  # "likely" only at scores where measured precision reaches this
     embedding_dims: int = 0  # > 0 only in the A/B comparison (static sentence embeddings; not adopted)

@@ -16,6 +16,7 @@ import sklearn
 import skops
 import skops.io as sio
 import spacy
+from sklearn.metrics import f1_score
 
 from .background import BACKGROUND_DIR, background_hash, load_slice, weak_negatives
 from .catalogue import PATTERN_IDS, load_catalogue
@@ -170,17 +171,14 @@ def choose_thresholds(scores: np.ndarray, truth: np.ndarray, kinds: list[str] | 
     thresholds = {}
     grid = np.round(np.arange(0.02, 0.951, 0.01), 2)
     sincere = np.array([k != "positive" for k in kinds]) if kinds is not None else np.zeros(len(truth), dtype=bool)
+    weights = np.where(sincere, negative_weight, 1.0)  # sincere rows hold no pattern: their weight scales false flags
     for j, pid in enumerate(PATTERN_IDS):
         if not truth[:, j].any():
             thresholds[pid] = 0.5  # no dev positives to tune on
             continue
         best, best_t = -1.0, 0.5
         for t in grid:
-            pred = scores[:, j] >= t
-            tp = int(np.sum(pred & (truth[:, j] == 1)))
-            fp = int(np.sum(pred & (truth[:, j] == 0) & ~sincere)) + negative_weight * int(np.sum(pred & sincere))
-            fn = int(np.sum(~pred & (truth[:, j] == 1)))
-            f1 = 2 * tp / max(1, 2 * tp + fp + fn)
+            f1 = f1_score(truth[:, j], scores[:, j] >= t, sample_weight=weights, zero_division=0)
             if f1 >= best:
                 best, best_t = f1, float(t)
         thresholds[pid] = best_t
@@ -227,17 +225,20 @@ def weak_negative_units(rows: list[dict[str, Any]], config: ModelConfig, root: P
 def _strip_routing_requests(obj: Any, seen: set[int] | None = None) -> None:
     """Drop the metadata-routing requests set for training: they are not model state and not on the trusted list."""
     seen = seen if seen is not None else set()
-    if id(obj) in seen or not hasattr(obj, "__dict__"):
+    if id(obj) in seen:
         return
     seen.add(id(obj))
-    obj.__dict__.pop("_metadata_request", None)
-    for value in list(vars(obj).values()):
-        for item in value if isinstance(value, list | tuple) else [value]:
-            if isinstance(item, tuple):
-                for sub in item:
-                    _strip_routing_requests(sub, seen)
-            elif hasattr(item, "get_params"):
-                _strip_routing_requests(item, seen)
+    if isinstance(obj, list | tuple):
+        items = obj
+    elif isinstance(obj, dict):
+        items = list(obj.values())
+    elif type(obj).__module__.startswith("sklearn") and hasattr(obj, "__dict__"):
+        obj.__dict__.pop("_metadata_request", None)
+        items = list(vars(obj).values())
+    else:
+        return
+    for item in items:
+        _strip_routing_requests(item, seen)
 
 
 def message_scores_for_texts(model: TrainedModel, texts: list[str]) -> np.ndarray:

@@ -6,7 +6,6 @@ phrases found with a PhraseMatcher). `segment` cuts a processed message into cla
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,6 +16,7 @@ from spacy.tokens import Doc, Token
 
 from .catalogue import PATTERN_IDS, load_catalogue
 from .normalize import Normalized, normalize
+from .textpatterns import EMOJI_RE
 
 # Texting shorthand -> the words it stands for (the model sees both spellings as one).
 SLANG = {
@@ -36,7 +36,6 @@ SLANG = {
     "definately": "definitely", "alot": "a lot", "teh": "the", "recieve": "receive",
     "lmao": "lol", "lmfao": "lol", "haha": "lol", "hahaha": "lol", "rofl": "lol",
 }
-EMOJI_RE = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF]")
 CLAUSE_PUNCT = frozenset({",", ";", ":", "-", "--", "...", "..", "(", ")", "/"})
 CLAUSE_CONJ = frozenset({"but", "and", "so", "because", "cause", "cuz", "bc", "though", "tho", "although", "or",
                          "unless", "until", "anyway", "anyways", "whereas", "otherwise", "if", "then", "while"})

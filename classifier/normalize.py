@@ -6,9 +6,11 @@ to the model, while every normalized character still points back at the original
 """
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -30,7 +32,9 @@ QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": 
           "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "\u2026": "...", "\u2014": " - ", "\u2013": " - "}
 LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 
-SPACED_LETTERS = re.compile(r"(?<![^\W\d_])(?:[^\W\d_][ .]){3,}[^\W\d_](?![^\W\d_])")
+# "c a r e" (four or more letters), "g.u.i.l.t" or "y-o-u" (three or more, joined by dots, hyphens, stars or
+# underscores): single letters with a separator between every pair.
+SPACED_LETTERS = re.compile(r"(?<![^\W\d_])(?:(?:[^\W\d_] ){3,}|(?:[^\W\d_][.*_-]){2,})[^\W\d_](?![^\W\d_])")
 ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
 MAX_TEXT_FOR_NORMALIZATION = 200_000
 # One symbol (a grapheme cluster that is not a letter, digit or space: "!", "😂", "👍🏽") repeated: kept three times.
@@ -41,6 +45,9 @@ SYMBOL_RUN_KEEP = 3
 LONG_SYMBOLS = regex.compile(r"[^\w\s]{24,}")
 SYMBOL_PIECE = 12
 GRAPHEME = regex.compile(r"\X")
+# Stacked punctuation glued to a word and followed by a lowercase word ("sat by the!! phone", "out?! for") is a pause
+# or a disguise, not a sentence end: it is dropped, so the words around it read as one phrase.
+STACKED_PAUSE = re.compile(r"(?<=[^\W\d_])[.!?,]{2,}(?= +[a-z])")
 MIXED_WORD = re.compile(r"(?=[^\W\d_]*[a-zA-Z])(?=[^\W\d_]*[^\W\d_a-zA-Z])[^\W\d_]+")
 
 
@@ -51,13 +58,15 @@ class Normalized:
     text: str
     source: tuple[int, ...]
     original_length: int
+    source_end: tuple[int, ...] = ()  # per character, the end of what it stands for ("l" for "lllll"); default +1
 
     def span_to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of the normalized text onto the original text."""
         if end <= start:
             pos = self.source[start] if start < len(self.source) else self.original_length
             return pos, pos
-        return self.source[start], self.source[end - 1] + 1
+        last = end - 1
+        return self.source[start], self.source_end[last] if self.source_end else self.source[last] + 1
 
 
 def _latin_share(text: str) -> float:
@@ -106,19 +115,25 @@ def _char_pass(text: str) -> tuple[list[str], list[int]]:
     return chars, source
 
 
-def _rewrite(chars: list[str], source: list[int], pattern: re.Pattern, fix) -> tuple[list[str], list[int]]:
-    """Apply a regex-driven rewrite, keeping each kept character's source index."""
+def _rewrite(chars: list[str], source: list[tuple[int, int]], pattern: re.Pattern, fix
+             ) -> tuple[list[str], list[tuple[int, int]]]:
+    """Apply a regex-driven rewrite, keeping each kept character's source range in the original text.
+
+    `fix(match)` lists the characters to keep as (index in the match, character) or, for one character that stands
+    for several, (first index, character, last index)."""
     text = "".join(chars)
     out_c: list[str] = []
-    out_s: list[int] = []
+    out_s: list[tuple[int, int]] = []
     pos = 0
     for m in pattern.finditer(text):
         out_c.extend(chars[pos : m.start()])
         out_s.extend(source[pos : m.start()])
         keep = fix(m)  # indices (relative to the match) to keep, with replacement characters
-        for rel, rep in keep:
+        for item in keep:
+            rel, rep = item[0], item[1]
+            last = item[2] if len(item) == 3 else rel
             out_c.append(rep)
-            out_s.append(source[m.start() + rel])
+            out_s.append((source[m.start() + rel][0], source[m.start() + last][1]))
         pos = m.end()
     out_c.extend(chars[pos:])
     out_s.extend(source[pos:])
@@ -126,12 +141,47 @@ def _rewrite(chars: list[str], source: list[int], pattern: re.Pattern, fix) -> t
 
 
 def _unspace(m: re.Match) -> list[tuple[int, str]]:
-    return [(k, c) for k, c in enumerate(m.group(0)) if c not in " ."]
+    return [(k, c) for k, c in enumerate(m.group(0)) if c not in " .*_-"]
+
+
+ELONGATED_WORD = re.compile(r"[^\W\d_]*([^\W\d_])\1{2,}[^\W\d_]*")
+
+
+@lru_cache(maxsize=1)
+def _word_log_probs():
+    """English word log-probabilities (spacy-lookups-data), loaded on the first elongated word only."""
+    from spacy.lookups import load_lookups
+
+    return load_lookups("en", ["lexeme_prob"]).get_table("lexeme_prob")
 
 
 def _shorten(m: re.Match) -> list[tuple[int, str]]:
-    # The second kept letter stands for the rest of the run, so a span ending on it covers the whole "lllll".
-    return [(0, m.group(1)), (len(m.group(0)) - 1, m.group(1))]
+    """Each run of three or more of one letter becomes one or two letters, whichever spells the more common English
+    word ("soooo" -> "so", "gooood" -> "good", "uppppp" -> "up"; unknown words keep two). The last kept letter of a
+    run stands for the rest of it, so a span ending on it covers the whole "lllll"."""
+    word = m.group(0)
+    runs = list(ELONGATION.finditer(word))
+    choices = [(2,)] * len(runs) if len(runs) > 4 else [(1, 2)] * len(runs)
+    best, best_prob = None, None
+    for counts in itertools.product(*choices):
+        spelled, pos = [], 0
+        for run, n in zip(runs, counts, strict=True):
+            spelled += [word[pos : run.start()], run.group(1) * n]
+            pos = run.end()
+        candidate = ("".join(spelled) + word[pos:]).lower()
+        prob = _word_log_probs().get(candidate, -30.0) if len(runs) <= 4 else 0.0
+        if best_prob is None or prob > best_prob or (prob == best_prob and sum(counts) > sum(best)):
+            best, best_prob = counts, prob
+    kept: list[tuple[int, str]] = []
+    pos = 0
+    for run, n in zip(runs, best, strict=True):
+        kept += [(k, word[k]) for k in range(pos, run.start())]
+        if n == 2:
+            kept += [(run.start(), run.group(1)), (run.end() - 1, run.group(1))]
+        else:
+            kept.append((run.start(), run.group(1), run.end() - 1))
+        pos = run.end()
+    return kept + [(k, word[k]) for k in range(pos, len(word))]
 
 
 def _cap_symbol_run(m) -> list[tuple[int, str]]:
@@ -178,10 +228,12 @@ def _unleet(m: re.Match) -> list[tuple[int, str]]:
 
 def normalize(text: str) -> Normalized:
     """Normalize texting style; the result maps each character back to the original text."""
-    chars, source = _char_pass(text[:MAX_TEXT_FOR_NORMALIZATION])
+    chars, starts = _char_pass(text[:MAX_TEXT_FOR_NORMALIZATION])
+    source = [(i, i + 1) for i in starts]
     chars, source = _rewrite(chars, source, SPACED_LETTERS, _unspace)
     chars, source = _rewrite(chars, source, LEET_WORD, _unleet)
-    chars, source = _rewrite(chars, source, ELONGATION, _shorten)
+    chars, source = _rewrite(chars, source, ELONGATED_WORD, _shorten)
+    chars, source = _rewrite(chars, source, STACKED_PAUSE, lambda m: [])
     chars, source = _rewrite(chars, source, SYMBOL_RUN, _cap_symbol_run)
     chars, source = _rewrite(chars, source, LONG_SYMBOLS, _break_symbols)
-    return Normalized("".join(chars), tuple(source), len(text))
+    return Normalized("".join(chars), tuple(a for a, _ in source), len(text), tuple(b for _, b in source))

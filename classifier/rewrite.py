@@ -26,7 +26,8 @@ from spacy.tokens import Doc
 from .catalogue import Pattern
 from .detector import Analysis, Detector, Flag
 from .features import unit_table
-from .nlp import EMOJI_RE, get_nlp, process_many
+from .nlp import get_nlp, process_many
+from .textpatterns import EMOJI_RE, SENTENCE_BREAK_RE, WORD_RE
 
 TONE_ORDER = ("warm", "direct", "boundary")
 # Which tone reads most naturally inside the whole message, per pattern (the first clean one wins).
@@ -166,8 +167,7 @@ see meet call text reply message week day together soon again home chat hang pla
 wrong right okay listen listening worry worried sorry apologise apologize afraid hope hoping trust believe
 """.split())
 SEE_RE = re.compile(r"\b(?:see you|meet|make time)\b", re.I)
-SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
-WORD_RE = re.compile(r"[a-z0-9']+")
+SENTENCE_SPLIT_RE = SENTENCE_BREAK_RE
 
 
 # -- public types ------------------------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 SEED = 20240608
-TRANSFORMS = ("zero_width", "homoglyph", "elongation", "spaced_letters", "leetspeak", "mixed_case", "punctuation")
+TRANSFORMS = ("zero_width", "homoglyph", "elongation", "spaced_letters", "dotted_letters", "leetspeak", "mixed_case",
+              "all_caps", "punctuation")
 
 ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
 # Cyrillic (first choice) and Greek look-alikes of Latin letters, as found in confusable tables.
@@ -121,9 +122,18 @@ def _punctuation(word: str, rng: random.Random) -> str:
     return word + rng.choice(PUNCTUATION)
 
 
+def _dotted_letters(word: str, rng: random.Random) -> str:
+    return rng.choice(".-").join(word)  # "g.u.i.l.t", "y-o-u"
+
+
+def _all_caps(word: str, rng: random.Random) -> str:
+    return word.upper()
+
+
 WORD_TRANSFORMS: Mapping[str, Callable[[str, random.Random], str]] = {
     "zero_width": _zero_width, "homoglyph": _homoglyph, "elongation": _elongation, "spaced_letters": _spaced_letters,
-    "leetspeak": _leetspeak, "mixed_case": _mixed_case, "punctuation": _punctuation,
+    "leetspeak": _leetspeak, "mixed_case": _mixed_case, "punctuation": _punctuation, "dotted_letters": _dotted_letters,
+    "all_caps": _all_caps,
 }
 # Which words each transform may touch (a word it would leave unchanged is not a useful pick).
 ELIGIBLE: Mapping[str, Callable[[str], bool]] = {
@@ -134,9 +144,11 @@ ELIGIBLE: Mapping[str, Callable[[str], bool]] = {
     "leetspeak": lambda w: len(w) >= 3 and sum(c.lower() in LEET for c in w) >= 1,
     "mixed_case": lambda w: len(w) >= 3,
     "punctuation": lambda w: True,
+    "dotted_letters": lambda w: w.isalpha() and len(w) >= 3,
+    "all_caps": lambda w: w.isalpha() and w != w.upper(),
 }
 # How many of the eligible words in the region are obfuscated: about half, at least one, at most this many.
-MAX_WORDS = {"spaced_letters": 1, "elongation": 2, "punctuation": 2}
+MAX_WORDS = {"spaced_letters": 1, "dotted_letters": 2, "elongation": 2, "punctuation": 2, "all_caps": 99}
 
 
 def obfuscate(original: Original, transform: str, seed: int = SEED) -> Variant:
@@ -170,9 +182,62 @@ def obfuscate(original: Original, transform: str, seed: int = SEED) -> Variant:
     return Variant(original, transform, "".join(pieces), (new_start, new_end))
 
 
+# Drafts written for this test, apart from the corpus and the catalogue: (pattern, text, phrase or None for sincere).
+FRESH_DRAFTS = (
+    ("feigned_indifference", "Saw the wedding pics. Didn't even register that you'd gone tbf, been mad busy.",
+     "Didn't even register that you'd gone tbf"),
+    ("feigned_indifference", "Honestly whatever you decide is fine, makes zero difference to me. Enjoy Lisbon.",
+     "Honestly whatever you decide is fine, makes zero difference to me."),
+    ("jealousy_bait", "Can't do Friday, Jamie from the climbing gym is taking me out for dinner. He insisted lol",
+     "Jamie from the climbing gym is taking me out for dinner. He insisted lol"),
+    ("jealousy_bait", "Funny how everyone at the party kept asking for my number. Anyway hope your night was quiet.",
+     "Funny how everyone at the party kept asking for my number."),
+    ("hot_cold", "Last night was amazing!! Might be off grid for a bit though, we'll see when I resurface 😅",
+     "Might be off grid for a bit though, we'll see when I resurface"),
+    ("hot_cold", "Miss you like crazy. Can't promise I'll reply for a while, don't wait up.",
+     "Can't promise I'll reply for a while, don't wait up."),
+    ("playing_hard_to_get", "Diary's rammed for the next month, maybe I can squeeze you in at some point 💅",
+     "Diary's rammed for the next month, maybe I can squeeze you in at some point"),
+    ("playing_hard_to_get", "I'm so in demand this week it's unreal. You'll have to wait your turn.",
+     "You'll have to wait your turn."),
+    ("reverse_psychology", "Go on then, leave. Clearly you'd be happier without me dragging you down.",
+     "Go on then, leave. Clearly you'd be happier without me dragging you down."),
+    ("reverse_psychology", "No honestly, go to the gig with them. I'll just sit here on my own, it's fine.",
+     "I'll just sit here on my own, it's fine."),
+    ("guilt_tripping", "After everything I gave up for this family you can't even ring on my birthday.",
+     "After everything I gave up for this family you can't even ring on my birthday."),
+    ("guilt_tripping", "Must be nice having a life. Some of us sat by the phone all weekend waiting.",
+     "Some of us sat by the phone all weekend waiting."),
+    ("ultimatum", "Pay me the rent money by Sunday night. After that I'm telling your mum what you spent it on.",
+     "After that I'm telling your mum what you spent it on."),
+    ("ultimatum", "Move in with him and you can forget about coming home for Christmas. Your choice.",
+     "Move in with him and you can forget about coming home for Christmas. Your choice."),
+    ("gaslighting", "That conversation never happened, you're making things up again. Everyone saw you overreact.",
+     "That conversation never happened, you're making things up again."),
+    ("gaslighting", "You're remembering it completely wrong as usual. I was joking and you know it.",
+     "You're remembering it completely wrong as usual."),
+    ("feigned_indifference", "Honestly I'm gutted it ended, I'm not going to pretend otherwise. Can we talk Sunday?", None),
+    ("jealousy_bait", "My brother's new girlfriend is lovely, she made us all dinner on Friday.", None),
+    ("hot_cold", "Had such a good time last night! Are you free Thursday for round two?", None),
+    ("playing_hard_to_get", "Work's mad until the 20th, but I'd love to see you. How about the 21st?", None),
+    ("reverse_psychology", "I think we should end things. I'm sad about it, but I'm sure, and I wish you well.", None),
+    ("guilt_tripping", "I was really hurt you missed my birthday. Can we talk about it this week?", None),
+    ("ultimatum", "I need the rent money by Sunday because mine's due Monday. Can you do that?", None),
+    ("gaslighting", "I remember that night differently, but I believe it felt awful for you. I'm sorry.", None),
+)
+
+
+def fresh_originals() -> list[Original]:
+    items = []
+    for i, (pid, text, phrase) in enumerate(FRESH_DRAFTS, 1):
+        kind = "example" if phrase else "look_alike"
+        items.append(Original(f"fresh/{pid}/{kind}/{i:02d}", pid, kind, text, phrase))
+    return items
+
+
 def originals(catalogue: Mapping) -> list[Original]:
-    """Every catalogue example and sincere look-alike, in catalogue order."""
-    items: list[Original] = []
+    """Every catalogue example and sincere look-alike, in catalogue order, then the fresh drafts."""
+    items: list[Original] = fresh_originals()
     for pid, p in catalogue.items():
         for i, ex in enumerate(p.examples, 1):
             items.append(Original(f"{pid}/example/{i:02d}", pid, "example", ex.text, ex.phrase))

@@ -56,7 +56,7 @@ def test_analysis_shape(detector):
     assert set(analysis.scores) == set(PATTERN_IDS)
     assert analysis.sentences and all(0 <= s < e for s, e in analysis.sentences)
     data = analysis.to_dict()
-    assert set(data) == {"patterns", "scores", "flags", "reason", "warnings"}
+    assert set(data) == {"patterns", "scores", "flags", "reason", "warnings", "safety"}
     assert data["patterns"] == analysis.patterns
 
 

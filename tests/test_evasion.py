@@ -14,8 +14,8 @@ from evasion import SEED, TRANSFORMS, ZERO_WIDTH, Original, Variant, obfuscate, 
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "test-output" / "evasion.json"
-BAR = 0.90  # the issue's bar, over all transforms together
-FLOOR = 0.75  # no single transform may fall below this (the per-transform figures are reported either way)
+BAR = 0.95  # every transform: at least this share of obfuscated examples keep their flag
+CLEAN_BAR = 1.0  # every transform: obfuscated sincere look-alikes all stay clean
 
 
 def _wordish(ch: str) -> bool:
@@ -148,6 +148,9 @@ def test_generator_is_deterministic_and_covers_every_transform(catalogue):
     ("mixed_case", lambda p: any(w[:2].isupper() or (len(w) > 2 and w[0].isupper() and w[1].islower() and w[2].isupper())
                                  for w in p.split())),
     ("punctuation", lambda p: any(s in p for s in ("!!", "...", "?!", "!?", "..", ",,"))),
+    ("dotted_letters", lambda p: any(len(w) >= 5 and (w[1::2] == "." * len(w[1::2]) or w[1::2] == "-" * len(w[1::2]))
+                                     for w in p.split())),
+    ("all_caps", lambda p: any(len(w) >= 3 and w.isupper() for w in p.split())),
 ])
 def test_each_transform_does_what_it_says(transform, check):
     original = Original("t/example/01", "ultimatum", "example", "ok so listen. reply to me by tonight or im deleting "
@@ -163,17 +166,15 @@ def test_each_transform_does_what_it_says(transform, check):
 def test_obfuscated_examples_keep_their_flag(figures):
     rate = figures["variants_flagged_same_pattern"]["rate"]
     assert figures["variants_flagged_same_pattern"]["of"] >= 500
-    assert rate >= BAR, f"only {rate:.1%} of obfuscated examples keep their flag; per transform: {figures['per_transform']}"
-    weak = {t: v["flagged_same_pattern"] for t, v in figures["per_transform"].items() if v["flagged_same_pattern"] < FLOOR}
-    assert not weak, f"transforms that defeat the detector: {weak}"
+    weak = {t: v["flagged_count"] for t, v in figures["per_transform"].items() if v["flagged_same_pattern"] < BAR}
+    assert not weak, f"transforms that defeat the detector (bar {BAR:.0%}): {weak}; overall {rate:.1%}"
 
 
 def test_obfuscated_look_alikes_stay_clean(figures):
     rate = figures["look_alike_variants_clean"]["rate"]
     assert figures["look_alike_variants_clean"]["of"] >= 400
-    assert rate >= BAR, f"only {rate:.1%} of obfuscated look-alikes stay clean; per transform: {figures['per_transform']}"
-    weak = {t: v["look_alikes_clean"] for t, v in figures["per_transform"].items() if v["look_alikes_clean"] < FLOOR}
-    assert not weak, f"transforms that make sincere messages look like tactics: {weak}"
+    weak = {t: v["clean_count"] for t, v in figures["per_transform"].items() if v["look_alikes_clean"] < CLEAN_BAR}
+    assert not weak, f"transforms that make sincere messages look like tactics: {weak}; overall {rate:.1%}"
 
 
 def test_offsets_point_into_the_obfuscated_text(figures):
@@ -186,3 +187,10 @@ def test_offsets_point_into_the_obfuscated_text(figures):
 def test_flags_never_cut_a_word_in_two(figures):
     """A flag ending on an elongated word covers all of it ("at alllllll"), not just the letters normalization kept."""
     assert figures["offsets"]["flags_splitting_a_word"] == 0, figures["split_words"]
+
+
+def test_fresh_drafts_are_not_in_the_corpus(corpus_rows):
+    from evasion import FRESH_DRAFTS
+
+    corpus = {r["text"].lower() for r in corpus_rows}
+    assert not [t for _, t, _ in FRESH_DRAFTS if t.lower() in corpus]

@@ -7,7 +7,13 @@ from classifier.normalize import INVISIBLE, normalize
 
 
 @pytest.mark.parametrize("typed,expected", [
-    ("heyyyyy u up", "heyy u up"),
+    ("heyyyyy u up", "hey u up"),
+    ("sooooo gooooood", "so good"),  # one or two letters, whichever spells the commoner word
+    ("whateverrrrr, ttyllll", "whatever, ttyl"),
+    ("g.u.i.l.t trip", "guilt trip"),
+    ("y-o-u n-e-v-e-r listen", "you never listen"),
+    ("sat by the!! phone all weekend,, waiting", "sat by the phone all weekend waiting"),
+    ("wow!!!!!!!! 😂😂😂😂😂😂 ok", "wow!!! 😂😂😂 ok"),
     ("i d\u200bo\u200bn't care", "i don't care"),
     ("\u0456 d\u043en't c\u0430re", "i don't care"),  # Cyrillic homoglyphs in Latin text
     ("\u03bfk wh\u03b1tever", "ok whatever"),  # Greek homoglyphs
@@ -43,3 +49,23 @@ def test_every_normalized_character_maps_back(typed):
     start, end = norm.span_to_original(0, len(norm.text))
     visible = [i for i, c in enumerate(typed) if c not in INVISIBLE and not c.isspace()]
     assert start == visible[0] and end == visible[-1] + 1
+
+
+@pytest.mark.parametrize("typed,word", [("at alllllll", "alllllll"), ("zzzzz", "zzzzz"), ("so gooooood", "gooooood"),
+                                        ("y-o-u", "y-o-u"), ("lol 😂😂😂😂😂😂", "😂😂😂😂😂😂")])
+def test_a_shortened_run_maps_back_to_all_of_it(typed, word):
+    norm = normalize(typed)
+    start = typed.index(word)
+    assert norm.span_to_original(len(norm.text) - 1, len(norm.text))[1] == start + len(word)
+
+
+def test_a_long_symbol_run_is_capped_and_broken():
+    norm = normalize("ok " + "!?" * 500 + " " + "😂" * 5000)
+    assert max(len(w) for w in norm.text.split()) <= 12
+    assert norm.span_to_original(0, len(norm.text)) == (0, 3 + 1000 + 1 + 5000)
+
+
+def test_grapheme_span_keeps_accents_with_their_letter(detector):
+    text = "honestly hadn't even noticed you stopped texting\u0301\u0301 lol"
+    for flag in detector.analyze(text).flags:
+        assert not text[flag.end : flag.end + 1] == "\u0301", "an accent was cut off the end of the highlight"
