@@ -350,8 +350,9 @@ def validate(rows: list[dict[str, Any]], partial: bool = False) -> Report:
     report.check("rows with slang/abbreviations", style["slang"] >= MIN_SLANG_SHARE, f"{pct(style['slang'])} (>= {pct(MIN_SLANG_SHARE)})")
     report.check("register mix", style["typos"] > 0 and style["british"] > 0,
                  f"typos {pct(style['typos'])}, British spelling {pct(style['british'])}")
-    report.check("lengths", 3 <= style["min_words"] <= 4 and style["max_sentences"] >= 6,
-                 f"shortest {style['min_words']} words, longest {style['max_sentences']} sentences (3 words to 6 sentences)")
+    report.check("lengths", style["min_words"] <= 4 and style["max_sentences"] >= 6,
+                 f"shortest {style['min_words']} words, longest {style['max_sentences']} sentences "
+                 "(from 4 words or fewer to 6 sentences)")
     if positives:
         report.check("multi-sentence partial positives", multi >= MIN_MULTI_SENTENCE_POSITIVE_SHARE,
                      f"{pct(multi)} (>= {pct(MIN_MULTI_SENTENCE_POSITIVE_SHARE)})")

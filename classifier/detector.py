@@ -221,17 +221,21 @@ class Detector:
 
 
 def _runs(col: np.ndarray, threshold: float, ratio: float) -> list[list[int]]:
-    """Runs of adjacent units scoring near the threshold that contain at least one unit above it."""
-    runs, current = [], []
-    for i, s in enumerate(col):
-        if s >= threshold * ratio:
-            current.append(i)
-        elif current:
-            runs.append(current)
-            current = []
-    if current:
-        runs.append(current)
-    return [r for r in runs if col[r].max() >= threshold]
+    """Runs of adjacent units that carry a pattern: each unit over the threshold, grown over neighbours that score at
+    least `ratio` times as high as it (and `ratio` times the threshold); touching runs merge."""
+    spans: list[tuple[int, int]] = []
+    for seed in np.flatnonzero(col >= threshold):
+        floor = max(threshold, float(col[seed])) * ratio
+        lo = hi = int(seed)
+        while lo > 0 and col[lo - 1] >= floor:
+            lo -= 1
+        while hi + 1 < len(col) and col[hi + 1] >= floor:
+            hi += 1
+        if spans and lo <= spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
+        else:
+            spans.append((lo, hi))
+    return [list(range(lo, hi + 1)) for lo, hi in spans]
 
 
 class _Explainer:

@@ -45,6 +45,9 @@ SYMBOL_RUN_KEEP = 3
 LONG_SYMBOLS = regex.compile(r"[^\w\s]{24,}")
 SYMBOL_PIECE = 12
 GRAPHEME = regex.compile(r"\X")
+# Markup pasted with a draft ("<b>", "<img src=x onerror=...>") says nothing about its wording: it reads as a space.
+# (What is shown back to the person is always the escaped original text.)
+HTML_TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>")
 # Stacked punctuation glued to a word and followed by a lowercase word ("sat by the!! phone", "out?! for") is a pause
 # or a disguise, not a sentence end: it is dropped, so the words around it read as one phrase.
 STACKED_PAUSE = re.compile(r"(?<=[^\W\d_])[.!?,]{2,}(?= +[a-z])")
@@ -230,6 +233,7 @@ def normalize(text: str) -> Normalized:
     """Normalize texting style; the result maps each character back to the original text."""
     chars, starts = _char_pass(text[:MAX_TEXT_FOR_NORMALIZATION])
     source = [(i, i + 1) for i in starts]
+    chars, source = _rewrite(chars, source, HTML_TAG, lambda m: [(0, " ", len(m.group(0)) - 1)])
     chars, source = _rewrite(chars, source, SPACED_LETTERS, _unspace)
     chars, source = _rewrite(chars, source, LEET_WORD, _unleet)
     chars, source = _rewrite(chars, source, ELONGATED_WORD, _shorten)

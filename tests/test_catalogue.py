@@ -97,3 +97,13 @@ def test_catalogue_rows_are_in_the_corpus(catalogue, corpus_rows):
     for p in catalogue.values():
         assert all(ex.text in texts for ex in p.examples)
         assert all(la.text in texts for la in p.look_alikes)
+
+
+def test_readme_names_every_pattern_as_the_catalogue_does():
+    from pathlib import Path
+
+    from classifier import load_catalogue
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for pattern in load_catalogue().values():
+        assert f"| {pattern.name} | `{pattern.id}` |" in readme, pattern.id

@@ -87,35 +87,27 @@ def _row(rid, text, kind="neutral", pattern=None, phrase=None, tags=()):
 
 
 def test_cue_balance_names_the_cue_and_pattern():
-    from classifier.data import check_cue_balance, load_rules
-
-    rows = [_row(f"u{i}", f"pay me back {i} quid or else", "positive", "ultimatum") for i in range(12)]
+    rows = [_row(f"u{i}", f"pay me back {i} quid or else", "positive", "ultimatum") for i in range(24)]
     rows += [_row(f"n{i}", f"lunch at {i} in the square") for i in range(40)]
     report = validate(rows, partial=True)
-    check_cue_balance(report, rows, load_rules())
     failed = [d for name, ok, d in report.checks if name == "cue balance" and not ok]
-    assert failed and "P(ultimatum | 'or')" in failed[0] and "'or' in 100.0% of ultimatum positives" in failed[0]
+    assert failed and "P(ultimatum | 'or') 1.00 > 0.75" in failed[0]
+    assert "'or' in 100.0% of ultimatum positives > 3 x 0.0% of negatives" in failed[0]
 
 
 def test_cue_balance_passes_when_negatives_share_the_cue():
-    from classifier.data import check_cue_balance, load_rules
-
     rows = [_row(f"u{i}", f"pay me back {i} quid or else", "positive", "ultimatum") for i in range(4)]
     rows += [_row(f"n{i}", f"tea or coffee at {i}?") for i in range(40)]
     report = validate(rows, partial=True)
-    check_cue_balance(report, rows, load_rules())
     assert [ok for name, ok, _ in report.checks if name == "cue balance"] == [True]
 
 
 def test_stock_frame_over_a_fifth_of_a_pattern_fails():
-    from classifier.data import check_frames, load_rules
-
     rows = [_row(f"u{i}", f"call me back tonight number {i} or i'll come round", "positive", "ultimatum")
             for i in range(3)]
     rows += [_row(f"v{i}", f"last chance number {i}, after sunday i stop asking", "positive", "ultimatum")
              for i in range(7)]
     report = validate(rows, partial=True)
-    check_frames(report, rows, load_rules())
     failed = [d for name, ok, d in report.checks if name == "stock frames" and not ok]
     assert failed and "30.0% of ultimatum positives" in failed[0]
 
