@@ -28,7 +28,10 @@ def cmd_train(args) -> int:
     model_lib.save(trained, path)
     meta = trained.meta
     print(f"trained on {meta['train_rows']} messages ({meta['train_units']} clauses) in {meta['training_seconds']} s")
-    print("thresholds (chosen on dev): " + ", ".join(f"{k} {v:.2f}" for k, v in trained.thresholds.items()))
+    print(f"weak negatives: {meta['weak_negative_units']} clauses of real background text at weight "
+          f"{meta['weak_negative_weight']}")
+    print("thresholds (the higher of dev and real-text calibration): "
+          + ", ".join(f"{k} {v:.2f}" for k, v in trained.thresholds.items()))
     print(f"saved to {path}")
     return 0
 
