@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import tempfile
 import time
@@ -54,6 +55,27 @@ def usable_model() -> Path:
     path = model_lib.save(model_lib.train(), folder / "detector.skops")
     _model_path = path
     return path
+
+
+def app_env(userdata: Path) -> dict[str, str]:
+    """The environment a test server runs in: a usable model and a private folder for opt-in user data."""
+    return {**os.environ, MODEL_ENV: str(usable_model()), "SINCERELY_DATA_DIR": str(userdata)}
+
+
+def free_port() -> int:
+    """A port nothing on loopback listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Terminate a server process, killing it if it does not exit within 15 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def wait_for_server(proc: subprocess.Popen, url: str, timeout: float = 90) -> bool:

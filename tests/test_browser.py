@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from app_helpers import MODEL_ENV, ROOT, TWO_PATTERNS, usable_model, wait_for_server
+from app_helpers import ROOT, TWO_PATTERNS, app_env, free_port, stop_server, wait_for_server
 
 pytestmark = pytest.mark.browser
 
@@ -20,12 +19,6 @@ DOCS_SHOT = ROOT / "docs" / "screenshot-check.png"
 WAIT_MS = 60_000
 XSS_DRAFT = ("<img src=x onerror=alert(1)> hey, <script>window.__xss=1</script> honestly hadn't even noticed you "
              "stopped texting lol")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +37,8 @@ def browser():
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = _free_port()
-    env = dict(os.environ)
-    env[MODEL_ENV] = str(usable_model())
-    env["SINCERELY_DATA_DIR"] = str(tmp_path_factory.mktemp("userdata"))
+    port = free_port()
+    env = app_env(tmp_path_factory.mktemp("userdata"))
     log = open(tmp_path_factory.mktemp("server") / "streamlit.log", "w+", encoding="utf-8")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
@@ -62,11 +53,7 @@ def server(tmp_path_factory):
         proc.terminate()
         pytest.fail("streamlit did not come up within 90 s")
     yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop_server(proc)
     log.close()
 
 

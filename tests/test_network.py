@@ -2,20 +2,13 @@
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 import subprocess
 import sys
 
 import psutil
 import pytest
-from app_helpers import MODEL_ENV, ROOT, usable_model, wait_for_server
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from app_helpers import ROOT, app_env, free_port, stop_server, wait_for_server
 
 
 def _other_addresses() -> list[str]:
@@ -33,21 +26,15 @@ def _other_addresses() -> list[str]:
 @pytest.fixture(scope="module")
 def make_run_server(tmp_path_factory):
     """`make run`'s command line (the shipped .streamlit/config.toml applies), on a free port."""
-    port = _free_port()
-    env = dict(os.environ)
-    env[MODEL_ENV] = str(usable_model())
-    env["SINCERELY_DATA_DIR"] = str(tmp_path_factory.mktemp("userdata"))
+    port = free_port()
+    env = app_env(tmp_path_factory.mktemp("userdata"))
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         assert wait_for_server(proc, f"http://127.0.0.1:{port}"), "the app did not answer on 127.0.0.1"
         yield proc, port
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
 
 
 def test_accepts_a_connection_on_loopback(make_run_server):

@@ -21,7 +21,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from app_helpers import MODEL_ENV, ROOT, usable_model, wait_for_server
+from app_helpers import MODEL_ENV, ROOT, free_port, usable_model, wait_for_server
 from test_app import check, htmls, new_app, page_text, verdict
 
 from classifier import cli
@@ -270,7 +270,7 @@ def test_usage_statistics_are_off():
 
 @pytest.mark.browser
 def test_browser_session_leaves_no_trace(tmp_path):
-    from test_browser import CHROMIUM, CHROMIUM_ARGS, _draft_box, _free_port, _settle
+    from test_browser import CHROMIUM, CHROMIUM_ARGS, _draft_box, _settle
 
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
@@ -280,7 +280,7 @@ def test_browser_session_leaves_no_trace(tmp_path):
 
     marker = new_marker()
     since = time.time() - 1
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, **{MODEL_ENV: str(usable_model()), "SINCERELY_DATA_DIR": str(tmp_path / "userdata")})
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
