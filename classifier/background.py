@@ -24,7 +24,7 @@ SLICES = ("pool", "calibration", "audit")
 LABELLED_PREFIX = "ge-"  # corpus ids of hand-labelled comments: "ge-<comment id>"
 # Comments left out because they share eight words in a row with a text of the external evaluation sets
 # (found by tests/test_real_text.py; common phrases such as "for the first time in a long time").
-EXCLUDED = frozenset({"edm0114", "edp2o6z", "efbdvrq", "ee2pfs2"})
+EXCLUDED = frozenset({"edm0114", "edp2o6z", "efbdvrq", "ee2pfs2", "edfyz96"})
 
 
 def slice_of(comment_id: str) -> str:

@@ -15,7 +15,7 @@ from .catalogue import PATTERN_IDS, Pattern, load_catalogue
 from .fastpath import LinearScorer
 from .features import unit_table
 from .nlp import Unit, get_nlp, process, process_many
-from .normalize import grapheme_span
+from .normalize import grapheme_span, markup_span
 from .textpatterns import WORD_RE
 
 log = logging.getLogger(__name__)
@@ -211,7 +211,7 @@ class Detector:
             end -= 1
         if end <= start:
             return None
-        start, end = grapheme_span(text, start, end)
+        start, end = grapheme_span(text, *markup_span(text, start, end))
         score = float(col_scores[run].max())
         # "likely" only from the score at which measured precision reaches the configured level (see model.py)
         confidence = "likely" if score >= self.model.likely_thresholds.get(pid, 1.01) else "possible"

@@ -204,6 +204,19 @@ def _break_symbols(m) -> list[tuple[int, str]]:
     return out
 
 
+def markup_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) over markup that touches or cuts it, so a highlight never splits "<b>word</b>" or a tag."""
+    changed = True
+    while changed:
+        changed = False
+        for m in HTML_TAG.finditer(text, max(0, start - 202), min(len(text), end + 202)):
+            if m.start() < start <= m.end():
+                start, changed = m.start(), True
+            if m.start() <= end < m.end():
+                end, changed = m.end(), True
+    return start, end
+
+
 def grapheme_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen [start, end) so that it ends on a whole grapheme cluster (an accent typed after a letter stays with it)."""
     for m in GRAPHEME.finditer(text, pos=start):
