@@ -222,14 +222,20 @@ class Detector:
 
 def _runs(col: np.ndarray, threshold: float, ratio: float) -> list[list[int]]:
     """Runs of adjacent units that carry a pattern: each unit over the threshold, grown over neighbours that score at
-    least `ratio` times as high as it (and `ratio` times the threshold); touching runs merge."""
+    least `ratio` times as high as it (and `ratio` times the threshold); touching runs merge. Linear in the units:
+    growth never re-walks a run already found."""
     spans: list[tuple[int, int]] = []
+    n = len(col)
     for seed in np.flatnonzero(col >= threshold):
         floor = max(threshold, float(col[seed])) * ratio
-        lo = hi = int(seed)
-        while lo > 0 and col[lo - 1] >= floor:
-            lo -= 1
-        while hi + 1 < len(col) and col[hi + 1] >= floor:
+        if spans and seed <= spans[-1][1]:
+            lo, hi = spans[-1]
+        else:
+            lo = hi = int(seed)
+            limit = spans[-1][1] + 1 if spans else 0
+            while lo > limit and col[lo - 1] >= floor:
+                lo -= 1
+        while hi + 1 < n and col[hi + 1] >= floor:
             hi += 1
         if spans and lo <= spans[-1][1] + 1:
             spans[-1] = (spans[-1][0], max(spans[-1][1], hi))

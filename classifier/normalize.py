@@ -147,7 +147,42 @@ def _unspace(m: re.Match) -> list[tuple[int, str]]:
     return [(k, c) for k, c in enumerate(m.group(0)) if c not in " .*_-"]
 
 
-ELONGATED_WORD = re.compile(r"[^\W\d_]*([^\W\d_])\1{2,}[^\W\d_]*")
+class _WordMatch:
+    """The span of one word, shaped like the re.Match that `_rewrite` reads."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._text, self._start, self._end = text, start, end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self, _index: int = 0) -> str:
+        return self._text[self._start : self._end]
+
+
+class _ElongatedWords:
+    """Finds the words that hold a run of three or more of one letter, in linear time: it looks for the runs first
+    and widens each to its word ("[^\\W\\d_]*(x)\\1{2,}[^\\W\\d_]*" as one regex backtracks quadratically on a long word)."""
+
+    @staticmethod
+    def finditer(text: str):
+        last_end = -1
+        for run in ELONGATION.finditer(text):
+            if run.start() < last_end:
+                continue  # another run in a word already returned
+            start, end = run.start(), run.end()
+            while start > 0 and text[start - 1].isalpha():
+                start -= 1
+            while end < len(text) and text[end].isalpha():
+                end += 1
+            last_end = end
+            yield _WordMatch(text, start, end)
+
+
+ELONGATED_WORD = _ElongatedWords()
 
 
 @lru_cache(maxsize=1)
