@@ -12,6 +12,7 @@ from .baseline import KeywordBaseline
 from .catalogue import PATTERN_IDS
 from .data import DATA_DIR, load_rows, read_jsonl
 from .detector import Detector
+from .external import md_cell
 from .model import gold_spans, truth_matrix
 from .textpatterns import WORD_RE
 
@@ -234,10 +235,6 @@ def target_rows(metrics: dict[str, Any]) -> list[tuple[str, str, float | None, b
     return out
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")[:160]
-
-
 def render_markdown(metrics: dict[str, Any]) -> str:
     test = metrics["test"]
     ours, base = test["detector"], test["keyword_baseline"]
@@ -298,7 +295,7 @@ def render_markdown(metrics: dict[str, Any]) -> str:
                   f"{audit['messages']} GoEmotions Reddit comments in the audit slice (15% by a hash of the comment id; "
                   f"never trained on, never used for thresholds): {audit['flagged']} flagged ({audit['fpr']:.2%}). "
                   f"By pattern: {audit['by_pattern']}.", "", "| score | pattern | phrase |", "|---|---|---|"]
-        lines += [f"| {h['score']:.2f} | {h['pattern']} | {_md(h['phrase'])} |" for h in audit["top"]]
+        lines += [f"| {h['score']:.2f} | {h['pattern']} | {md_cell(h['phrase'])} |" for h in audit["top"]]
         lines.append("")
     if probe:
         lines += ["## Probe set (neutral texts with shortcut cues)", "",
@@ -306,7 +303,7 @@ def render_markdown(metrics: dict[str, Any]) -> str:
                   f"{probe['flagged']} flagged ({probe['fpr']:.2%}).", "", "| cue | flagged |", "|---|---|"]
         lines += [f"| {cue} | {rate:.1%} |" for cue, rate in probe["by_cue"].items()]
         lines += ["", "| score | pattern | phrase |", "|---|---|---|"]
-        lines += [f"| {h['score']:.2f} | {h['pattern']} | {_md(h['phrase'])} |" for h in probe["top"]]
+        lines += [f"| {h['score']:.2f} | {h['pattern']} | {md_cell(h['phrase'])} |" for h in probe["top"]]
         lines.append("")
     rounds = metrics.get("labelling_rounds")
     if rounds:

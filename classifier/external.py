@@ -214,7 +214,8 @@ def external_evaluation(detector, root: Path | None = None) -> tuple[dict[str, A
     return results, render_external(results)
 
 
-def _escape_md(text: str) -> str:
+def md_cell(text: str) -> str:
+    """A text shortened and made safe for one cell of a markdown table."""
     return text.replace("|", "\\|").replace("\n", " ")[:160]
 
 
@@ -247,7 +248,7 @@ def render_external(results: dict[str, Any]) -> str:
             lines += ["", f"### Highest-scoring flags on {key} (for reading by hand)", "", "| score | pattern | phrase |",
                       "|---|---|---|"]
             for h in results[key]["top"]:
-                lines.append(f"| {h['score']:.2f} | {h['pattern']} | {_escape_md(h['phrase'])} |")
+                lines.append(f"| {h['score']:.2f} | {h['pattern']} | {md_cell(h['phrase'])} |")
     return "\n".join(lines)
 
 
