@@ -17,7 +17,6 @@ import json
 import os
 import platform
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,7 +35,7 @@ CHECKPOINT = 10_000
 
 def make_jsonl(path: Path, lines: int) -> Path:
     """A JSON Lines file of `lines` records built by cycling the corpus texts."""
-    from classifier.data import load_rows
+    from classifier.training.corpus import load_rows
 
     texts = [r["text"] for r in load_rows()]
     with open(path, "w", encoding="utf-8") as fh:
@@ -132,13 +131,10 @@ def run_scan(source: Path, target: Path, lines: int, model: Path | None = None, 
 
 
 def private_copy(model: Path, folder: Path) -> Path:
-    """The model and its checksum file copied aside: if data/ changed, the CLI rebuilds the copy, not the shipped one."""
-    target = folder / "model" / model.name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(model, target)
-    if model.with_suffix(".json").exists():
-        shutil.copy(model.with_suffix(".json"), target.with_suffix(".json"))
-    return target
+    """The model with its checksum file and artefacts copied aside, so the run never touches the shipped files."""
+    from classifier.training.store import copy_model
+
+    return copy_model(model, folder / "model")
 
 
 def _thin(samples: list, keep: int = 60) -> list:
@@ -273,7 +269,7 @@ def concurrent_checks(drafts: list[str], model: Path, rounds: int = 3, timeout: 
 
 
 def _concurrent_checks(drafts: list[str], model: Path, rounds: int, timeout: float) -> dict:
-    from classifier.rewrite import Rewriter
+    from classifier.rewrite.rewriter import Rewriter
     from ui import checker, resources
 
     detector = resources.get_detector(str(model))
@@ -395,8 +391,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--growth-limit", type=float, default=100.0, help="MB")
     args = parser.parse_args(argv)
 
-    sys.path.insert(0, str(ROOT / "tests"))
-    from app_helpers import usable_model
+    sys.path.insert(0, str(ROOT / "tests"))  # for support.app
+    from support.app import usable_model
 
     model = Path(args.model) if args.model else usable_model()
     with tempfile.TemporaryDirectory(prefix="sincerely-load-") as tmp:

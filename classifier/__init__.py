@@ -1,13 +1,21 @@
-"""Sincerely's detector: flags manipulative patterns in a message draft and the phrases that carry them.
+"""Sincerely: flags manipulative patterns in a message draft, the phrases that carry them, and sincere rewordings.
 
-Public names are imported lazily so that `python -m classifier.data` and the catalogue load without spaCy.
+The public API. Names are imported lazily so that the catalogue and the corpus tools load without spaCy::
+
+    from classifier import Detector, Rewriter
+    detector = Detector.load()
+    analysis = detector.analyze(text)            # flags with offsets into text
+    result = Rewriter(detector).suggest(analysis)  # alternatives per flag and the whole message
 """
 from importlib import import_module
 
 _EXPORTS = {
-    "PATTERN_IDS": "catalogue", "CatalogueError": "catalogue", "Pattern": "catalogue", "load_catalogue": "catalogue",
-    "MAX_CHARS": "detector", "Analysis": "detector", "Detector": "detector", "Flag": "detector",
-    "TextTooLongError": "detector", "ModelFileError": "model",
+    "PATTERN_IDS": "catalogue", "Pattern": "catalogue", "load_catalogue": "catalogue",
+    "Analysis": "detect.detector", "Detector": "detect.detector", "Flag": "detect.detector",
+    "Alternative": "rewrite.types", "RewriteResult": "rewrite.types", "Suggestion": "rewrite.types",
+    "Rewriter": "rewrite.rewriter",
+    "MAX_CHARS": "errors", "SincerelyError": "errors", "CatalogueError": "errors", "CorpusError": "errors",
+    "ModelFileError": "errors", "TextTooLongError": "errors",
 }
 
 __all__ = sorted(_EXPORTS)

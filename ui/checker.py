@@ -7,9 +7,10 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from classifier import safety
-from classifier.detector import MAX_CHARS, Analysis, Flag, TextTooLongError
-from classifier.rewrite import Alternative
+from classifier.detect import safety
+from classifier.detect.detector import Analysis, Flag
+from classifier.errors import MAX_CHARS, TextTooLongError
+from classifier.rewrite.types import Alternative
 
 WRITE = "write"
 RECEIVE = "receive"
@@ -82,17 +83,18 @@ def run_check(detector, rewriter, text: str, mode: str = WRITE, dismissed: Itera
     """Analyse one draft; never raises for bad input (empty, emoji-only, too long): those come back as messages."""
     started = time.perf_counter()
     result = CheckResult(text=text, mode=mode)
-    result.safety = safety.check(text)
     if not text.strip():
         result.notice = EMPTY_PROMPT
         return result
     try:
         analysis = detector.analyze(text)
     except TextTooLongError as exc:
+        result.safety = safety.check(text)  # a crisis mention still comes first, even in an over-long paste
         result.error = (f"This draft is {exc.length:,} characters long, and the checker reads up to {MAX_CHARS:,} at a time. "
                         "Your text is still in the box: try checking it in smaller parts.")
         return result
     result.analysis = analysis
+    result.safety = analysis.safety  # checked once, by the detector
     result.warnings = list(analysis.warnings)
     if analysis.reason:
         result.notice = analysis.reason + " Add a few words and check again whenever you like."
@@ -107,8 +109,7 @@ def run_check(detector, rewriter, text: str, mode: str = WRITE, dismissed: Itera
         shown = dataclasses.replace(analysis, flags=visible)
         try:
             rewrite = rewriter.suggest(text, shown)
-            by_flag = {(s.flag.pattern, s.flag.start, s.flag.end): _convert(s.alternatives) for s in rewrite.suggestions}
-            result.cards = [Card(f, by_flag.get((f.pattern, f.start, f.end), ())) for f in visible]
+            result.cards = [Card(s.flag, _convert(s.alternatives)) for s in rewrite.suggestions]
             result.whole_message = rewrite.whole_message
             result.engine = "rewriter"
         except Exception:  # keep the flags even if rewording fails; fall back to catalogue lines below
@@ -156,17 +157,15 @@ def verdict(result: CheckResult) -> tuple[str, str]:
 def apply_alternative(text: str, flag: Flag, replacement: str, rewriter=None, analysis: Analysis | None = None) -> str:
     """The draft with the flagged phrase replaced by a sincere alternative.
 
-    With the rewording engine at hand its composer does the splice (it tidies connectors and casing left around the
-    phrase, the same way as in its whole-message version); otherwise, or if that fails, a plain careful splice.
+    With the rewording engine at hand it does the splice (it tidies connectors and casing left around the phrase,
+    the same way as in its whole-message version); otherwise, or if that fails, a plain careful splice.
     """
-    if rewriter is not None and analysis is not None and text[flag.start:flag.end] == flag.phrase:
+    if rewriter is not None and analysis is not None and analysis.text == text and text[flag.start:flag.end] == flag.phrase:
         try:
-            from classifier.rewrite import _Draft, _regions, compose
-
-            composed = compose(_Draft(text, analysis, rewriter.finder), _regions([flag]), [replacement])
+            composed = rewriter.replace_phrase(analysis, flag, replacement)
             if composed.strip():
                 return composed
-        except Exception:  # the composer is internal to the engine; the plain splice below always works
+        except Exception:  # never lose the user's choice: the plain splice below always works
             pass
     return splice(text, flag, replacement)
 

@@ -5,7 +5,7 @@ import threading
 
 import streamlit as st
 
-from classifier.model import ModelFileError
+from classifier.errors import BUILD_HINT, ModelFileError
 
 from . import resources
 from .theme import CSS
@@ -38,12 +38,12 @@ def _warm_in_background() -> None:
 
 
 def require_detector():
-    """The detector, or a clear message with a rebuild button (never a traceback) and a stop."""
+    """The detector, or a clear message on how to build the model (never a traceback) and a stop."""
     try:
         return resources.detector()
     except ModelFileError as exc:
         model_error(str(exc))
-    except Exception as exc:  # e.g. a missing spaCy model: still no traceback on screen
+    except Exception as exc:  # e.g. a missing spaCy package: still no traceback on screen
         model_error(f"The checker could not start ({type(exc).__name__}).")
     st.stop()
 
@@ -52,17 +52,8 @@ def model_error(detail: str) -> None:
     st.error(
         "**The checker's model file can't be used right now.**\n\n"
         "It is missing, damaged, or was changed after it was built, so Sincerely won't load it. "
-        "You can rebuild it from the training data in `data/` on this computer; it takes about a minute "
-        "and nothing leaves your machine.",
+        f"To rebuild it from the training data in `data/` on this computer, stop the app and {BUILD_HINT} "
+        "(about a minute), or simply run `make run`, which builds it first. Nothing leaves your machine.",
         icon=":material/build:",
     )
     st.caption(f"Details: {detail}")
-    if st.button("Rebuild the model from data/", type="primary", key="rebuild-model"):
-        with st.spinner("Rebuilding the model from data/… (about a minute)"):
-            try:
-                resources.rebuild_model()
-            except Exception as exc:  # show what went wrong in words, not a stack trace
-                st.error(f"Rebuilding didn't work: {type(exc).__name__}: {exc}")
-                return
-        st.success("The model was rebuilt. Loading it now…")
-        st.rerun()

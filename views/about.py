@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from classifier.model import ModelFileError
+from classifier.errors import ModelFileError
 from ui import feedback, page, resources
 from ui.report import load_report, pct
 
@@ -77,10 +77,8 @@ else:
 
 try:
     det = resources.detector()
-    meta = det.model.meta
-    stale = resources.model_is_stale(det)
-    st.caption(f"Model trained on {meta.get('train_rows', '?')} messages"
-               + (" · the training data has changed since, so a rebuild would pick up the latest examples." if stale else "."))
+    meta = det.meta
+    st.caption(f"Model trained on {meta.get('train_rows', '?')} messages.")
 except ModelFileError as exc:
     page.model_error(str(exc))
 

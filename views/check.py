@@ -5,7 +5,7 @@ import hashlib
 
 import streamlit as st
 
-from classifier import safety
+from classifier.detect import safety
 from ui import checker, feedback, page, resources
 from ui.checker import RECEIVE, WRITE
 from ui.highlight import esc, highlight_html, legend_html, md_escape, phrase_html, spans_from_flags

@@ -5,7 +5,7 @@ import random
 
 import streamlit as st
 
-from classifier.data import load_rows
+from classifier.errors import ModelFileError
 from ui import page, resources
 from ui.checker import plural
 from ui.highlight import highlight_html, plain_html, spans_from_phrases
@@ -18,7 +18,12 @@ cat = resources.catalogue()
 
 @st.cache_resource(show_spinner=False)
 def pool() -> list[Question]:
-    return question_pool(load_rows(), resources.catalogue())
+    """Test-split messages (stored with the model at training time) and the catalogue's examples."""
+    try:
+        rows = resources.detector().artefact("practice")
+    except ModelFileError:  # the catalogue's own examples still make a quiz
+        rows = []
+    return question_pool(rows, resources.catalogue())
 
 
 def new_round() -> None:

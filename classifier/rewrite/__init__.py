@@ -1,0 +1,1 @@
+"""Sincere rewordings: details found in the draft, slot filling, casing, retrieval, ranking and composition."""

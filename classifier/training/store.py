@@ -1,0 +1,195 @@
+"""The model file: skops with an explicit trusted-type list, a checksummed JSON sidecar, and the artefacts built with
+the model (the rewriter's retrieval index, the practice set) stored beside it, each checksummed too."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import skops.io as sio
+
+from ..catalogue import PATTERN_IDS
+from ..detect.features import NUMERIC_NAMES, TEXT_COLUMNS, ModelConfig, unit_table
+from ..errors import (
+    ModelChecksumError,
+    ModelMissingError,
+    ModelUnreadableError,
+    StaleModelError,
+    UntrustedTypeError,
+)
+from ..paths import MODEL_DIR
+from ..text.pipeline import Unit
+
+MODEL_PATH = MODEL_DIR / "detector.skops"
+FORMAT_VERSION = 4  # 4: analyzers under classifier.detect, artefacts stored beside the model
+# The input layout the pipeline was fitted on; a model saved with another layout is stale.
+FEATURE_SCHEMA = hashlib.sha256(repr((FORMAT_VERSION, TEXT_COLUMNS, NUMERIC_NAMES)).encode()).hexdigest()[:16]
+
+# JSON data built from the corpus at training time, so that nothing at run time reads the corpus.
+ARTEFACTS = ("retrieval", "practice")
+
+# Every type the model file may contain. Anything else in a file is refused before it is loaded.
+TRUSTED_TYPES = [
+    "builtins.slice",
+    "classifier.detect.features.CharNgrams",
+    "classifier.detect.features.WordNgrams",
+    "numpy.dtype",
+    "numpy.float64",
+    "numpy.int64",
+    "numpy.ndarray",
+    "scipy.sparse._csr.csr_matrix",
+    "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.compose._column_transformer.ColumnTransformer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.preprocessing._data.MaxAbsScaler",
+    "sklearn.preprocessing._label.LabelBinarizer",
+    "sklearn.utils._bunch.Bunch",
+]
+
+
+@dataclass
+class TrainedModel:
+    """The fitted pipeline with its per-pattern thresholds and provenance."""
+
+    pipeline: Any
+    thresholds: dict[str, float]
+    config: ModelConfig
+    meta: dict[str, Any] = field(default_factory=dict)
+    likely_thresholds: dict[str, float] = field(default_factory=dict)  # score from which a flag is called "likely"
+    artefacts: dict[str, Any] = field(default_factory=dict)  # JSON data built with the model (see ARTEFACTS)
+
+    def unit_scores(self, units: list[Unit]) -> np.ndarray:
+        if not units:
+            return np.zeros((0, len(PATTERN_IDS)))
+        return self.pipeline.predict_proba(unit_table(units))
+
+
+def _vectorizers(pipeline) -> dict[str, Any]:
+    return {name: t for name, t, _ in pipeline.named_steps["features"].transformers_ if hasattr(t, "idf_")}
+
+
+def save(model: TrainedModel, path: Path = MODEL_PATH) -> Path:
+    """Write the model with skops, plus a sidecar JSON holding its checksum and provenance."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # skops writes a dict entry by entry into its JSON schema (100 MB, 10 s to load for our vocabularies), so the
+    # vocabularies travel as one array of terms each and are put back on load.
+    vectorizers = _vectorizers(model.pipeline)
+    saved = {name: v.vocabulary_ for name, v in vectorizers.items()}
+    vocabularies = {name: np.array(sorted(vocab, key=vocab.__getitem__)) for name, vocab in saved.items()}
+    for v in vectorizers.values():
+        del v.vocabulary_
+        v.stop_words_ = None  # pruned terms: introspection only
+    payload = {"pipeline": model.pipeline, "vocabularies": vocabularies, "thresholds": dict(model.thresholds),
+               "likely_thresholds": dict(model.likely_thresholds), "config": model.config.to_dict(), "meta": dict(model.meta)}
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # unique: two processes may rebuild at once
+    try:
+        sio.dump(payload, tmp)
+    finally:
+        for name, v in vectorizers.items():
+            v.vocabulary_ = saved[name]
+    artefact_sums = {}
+    for name in ARTEFACTS:
+        blob = json.dumps(model.artefacts.get(name, []), ensure_ascii=False, sort_keys=True).encode("utf-8")
+        artefact_sums[name] = hashlib.sha256(blob).hexdigest()
+        tmp_artefact = tmp.with_suffix(f".{name}.tmp")
+        tmp_artefact.write_bytes(blob)
+        tmp_artefact.replace(artefact_path(path, name))
+    sidecar = {"sha256": hashlib.sha256(tmp.read_bytes()).hexdigest(), "artefacts": artefact_sums, **model.meta,
+               "thresholds": model.thresholds}
+    tmp_sidecar = tmp.with_suffix(".json.tmp")
+    tmp_sidecar.write_text(json.dumps(sidecar, indent=2, sort_keys=True), encoding="utf-8")
+    tmp_sidecar.replace(path.with_suffix(".json"))
+    tmp.replace(path)
+    return path
+
+
+def model_files(path: Path) -> list[Path]:
+    """Every file that makes up the model at `path`: the skops file, its sidecar and its artefacts."""
+    return [path, path.with_suffix(".json")] + [artefact_path(path, name) for name in ARTEFACTS]
+
+
+def copy_model(path: Path, folder: Path) -> Path:
+    """Copy the model and the files that come with it into `folder`; returns the copy's path."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for file in model_files(path):
+        if file.exists():
+            shutil.copy(file, folder / file.name)
+    return folder / path.name
+
+
+def artefact_path(path: Path, name: str) -> Path:
+    """Where an artefact built with the model at `path` lives: detector.skops -> detector.retrieval.json."""
+    return path.with_suffix(f".{name}.json")
+
+
+def load(path: Path = MODEL_PATH) -> TrainedModel:
+    """Load a model file and its artefacts, refusing anything corrupted, tampered with or carrying untrusted types."""
+    path = Path(path)
+    if not path.exists():
+        raise ModelMissingError(path)
+    sidecar_path = path.with_suffix(".json")
+    sidecar: dict[str, Any] = {}
+    if sidecar_path.exists():
+        try:
+            sidecar = json.loads(sidecar_path.read_text(encoding="utf-8"))
+            expected = sidecar.get("sha256")
+        except (json.JSONDecodeError, UnicodeDecodeError, AttributeError) as exc:
+            raise ModelUnreadableError(f"the model's checksum file {sidecar_path.name} is unreadable; "
+                                       "rebuild the model") from exc
+        if expected and expected != hashlib.sha256(path.read_bytes()).hexdigest():
+            raise ModelChecksumError(f"{path.name} does not match its recorded checksum: it was changed or corrupted "
+                                     "after training. Refusing to load it; rebuild the model from data/.")
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except Exception as exc:  # a truncated or random file fails inside zip/json parsing in many ways
+        raise ModelUnreadableError(f"{path.name} is not a readable model file ({type(exc).__name__}); "
+                                   "rebuild it from data/") from exc
+    unexpected = sorted(set(untrusted) - set(TRUSTED_TYPES))
+    if unexpected:
+        raise UntrustedTypeError(path.name, unexpected)
+    try:
+        payload = sio.load(path, trusted=TRUSTED_TYPES)
+    except Exception as exc:
+        raise ModelUnreadableError(f"{path.name} could not be loaded ({type(exc).__name__}: {exc}); "
+                                   "rebuild it from data/") from exc
+    if not isinstance(payload, dict) or payload.get("meta", {}).get("format") != FORMAT_VERSION \
+            or "vocabularies" not in payload:
+        raise StaleModelError(f"{path.name} was built by another version of Sincerely; rebuild it with "
+                              "`python -m classifier train`")
+    try:
+        for name, v in _vectorizers(payload["pipeline"]).items():
+            v.vocabulary_ = {str(term): i for i, term in enumerate(payload["vocabularies"][name])}
+        config = ModelConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in payload["config"].items()})
+        model = TrainedModel(payload["pipeline"], dict(payload["thresholds"]), config, dict(payload["meta"]),
+                             dict(payload["likely_thresholds"]))
+    except Exception as exc:
+        raise ModelUnreadableError(f"{path.name} could not be loaded ({type(exc).__name__}: {exc}); "
+                                   "rebuild it from data/") from exc
+    model.artefacts = {name: _load_artefact(path, name, sidecar.get("artefacts", {}).get(name)) for name in ARTEFACTS}
+    return model
+
+
+def _load_artefact(path: Path, name: str, expected: str | None) -> Any:
+    file = artefact_path(path, name)
+    if not file.exists():
+        raise ModelMissingError(file)
+    blob = file.read_bytes()
+    if expected is None or hashlib.sha256(blob).hexdigest() != expected:
+        raise ModelChecksumError(f"{file.name} does not match the checksum recorded with the model: it was changed "
+                                 "or corrupted after training. Rebuild the model from data/.")
+    try:
+        return json.loads(blob.decode("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelUnreadableError(f"{file.name} is not readable JSON; rebuild the model from data/") from exc

@@ -1,0 +1,21 @@
+"""The lean scorer gives the same features and probabilities as the fitted scikit-learn pipeline."""
+from __future__ import annotations
+
+import numpy as np
+
+from classifier.detect.fastpath import LinearScorer
+from classifier.detect.features import unit_table
+from classifier.text.pipeline import process
+
+
+def test_matches_the_pipeline(detector, corpus_rows):
+    pipeline = detector.model.pipeline
+    texts = [r["text"] for r in corpus_rows[::25]] + ["😭😭 ok", "Тhis is nоt wh4t u said!!!", "a"]
+    units = [u for t in texts for u in process(t)[2]]
+    table = unit_table(units)
+    scorer = LinearScorer(pipeline)
+    expected = pipeline.named_steps["features"].transform(table)
+    got = scorer.transform(table)
+    assert got.shape == expected.shape
+    assert abs(got - expected).max() < 1e-12
+    assert np.allclose(scorer.predict_proba(got), pipeline.predict_proba(table), atol=1e-9)
