@@ -61,14 +61,23 @@ def _read_text(args) -> str:
     return sys.stdin.read()
 
 
-def cmd_check(args) -> int:
+def _analysed(args):
+    """(detector, text, analysis) for the draft given on the command line or stdin; None (after saying why) when
+    the draft is over the size limit."""
     text = _read_text(args)
     detector = _load_detector(args)
     try:
-        analysis = detector.analyze(text)
+        return detector, text, detector.analyze(text)
     except TextTooLongError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return None
+
+
+def cmd_check(args) -> int:
+    found = _analysed(args)
+    if found is None:
         return 2
+    detector, _, analysis = found
     if args.json:
         print(json.dumps(analysis.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -79,13 +88,10 @@ def cmd_check(args) -> int:
 def cmd_rewrite(args) -> int:
     from ..rewrite.rewriter import Rewriter
 
-    text = _read_text(args)
-    detector = _load_detector(args)
-    try:
-        analysis = detector.analyze(text)
-    except TextTooLongError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    found = _analysed(args)
+    if found is None:
         return 2
+    detector, text, analysis = found
     print(format_analysis(analysis, detector.catalogue))
     if analysis.flags:
         print_rewrite(Rewriter(detector).suggest(text, analysis))
