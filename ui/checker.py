@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from classifier.detect import safety
 from classifier.detect.detector import Analysis, Flag
 from classifier.errors import MAX_CHARS, TextTooLongError
+from classifier.rewrite.relationship import LABELS
 from classifier.rewrite.types import Alternative
 
 WRITE = "write"
 RECEIVE = "receive"
 MODE_LABELS = {WRITE: "I'm writing this", RECEIVE: "I received this message"}
+RELATIONSHIP_LABELS = dict(LABELS)  # who the suggestions are written for, as the page words it
 
 EMPTY_PROMPT = ("Whenever you're ready, write or paste your draft above and press **Check**. "
                 "Nothing you type leaves this app.")
@@ -27,6 +29,7 @@ class Card:
 
     flag: Flag
     alternatives: tuple[Alternative, ...] = ()
+    also: tuple[Flag, ...] = ()  # other patterns flagged on overlapping words: one card, one set of alternatives
 
 
 @dataclass
@@ -42,11 +45,12 @@ class CheckResult:
     notice: str | None = None  # nothing to check (empty, only emoji)
     warnings: list[str] = field(default_factory=list)
     engine: str = "none"  # "rewriter", "catalogue" or "none"
+    relationship: str | None = None  # who the rewrites were written for (inferred or as the person set it)
     elapsed_ms: float = 0.0
 
     @property
     def flags(self) -> list[Flag]:
-        return [c.flag for c in self.cards]
+        return [f for c in self.cards for f in (c.flag, *c.also)]
 
     @property
     def patterns(self) -> list[str]:
@@ -79,7 +83,7 @@ def _convert(alternatives: Iterable) -> tuple[Alternative, ...]:
 
 
 def run_check(detector, rewriter, text: str, mode: str = WRITE, dismissed: Iterable[tuple[str, str]] = (),
-              catalogue: Mapping | None = None) -> CheckResult:
+              catalogue: Mapping | None = None, relationship: str | None = None) -> CheckResult:
     """Analyse one draft; never raises for bad input (empty, emoji-only, too long): those come back as messages."""
     started = time.perf_counter()
     result = CheckResult(text=text, mode=mode)
@@ -108,8 +112,9 @@ def run_check(detector, rewriter, text: str, mode: str = WRITE, dismissed: Itera
     elif rewriter is not None:
         shown = dataclasses.replace(analysis, flags=visible)
         try:
-            rewrite = rewriter.suggest(text, shown)
-            result.cards = [Card(s.flag, _convert(s.alternatives)) for s in rewrite.suggestions]
+            rewrite = rewriter.suggest(text, shown, relationship)
+            result.cards = [Card(s.flag, _convert(s.alternatives), tuple(s.also)) for s in rewrite.suggestions]
+            result.relationship = rewrite.relationship
             result.whole_message = rewrite.whole_message
             result.engine = "rewriter"
         except Exception:  # keep the flags even if rewording fails; fall back to catalogue lines below

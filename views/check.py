@@ -131,13 +131,14 @@ if ss.flash:
 
 
 def compute(text: str) -> checker.CheckResult:
-    key = (text, mode, frozenset(ss.dismissed))
+    chosen = ss.get("relationship") if ss.get("relationship_for") == text else None
+    key = (text, mode, frozenset(ss.dismissed), chosen)
     cached = ss.result_cache
     if cached is not None and cached[0] == key:
         return cached[1]
     rew = resources.rewriter() if mode == WRITE else None
     try:
-        result = checker.run_check(det, rew, text, mode, ss.dismissed, cat)
+        result = checker.run_check(det, rew, text, mode, ss.dismissed, cat, relationship=chosen)
     except Exception as exc:  # e.g. a model built for an older version of the code
         page.model_error(f"the model could not read this draft ({type(exc).__name__}); it may be out of date.")
         st.stop()
@@ -168,6 +169,8 @@ def render_write_card(i: int, card: checker.Card, text: str) -> None:
     with st.expander(label, icon=":material/chat_bubble:", key=card_key(i, text)):
         st.html(phrase_html(flag.phrase, flag.pattern))
         st.caption(f"{checker.confidence_words(flag)} {p.short}")
+        for other in card.also:
+            st.caption(f"The same words could also read as **{cat[other.pattern].name}**: {cat[other.pattern].short}")
         st.markdown(f"**Why it may backfire**  \n{p.why_it_backfires}")
         st.markdown(f"**What you might really want to say**  \n{p.underlying_need}")
         if card.alternatives:
@@ -181,6 +184,21 @@ def render_write_card(i: int, card: checker.Card, text: str) -> None:
                               help="Put this in your draft in place of the phrase, and check again")
         st.button("I meant this sincerely", key=f"dismiss-{i}", type="tertiary", icon=":material/visibility_off:",
                   on_click=on_dismiss, args=(flag,), help="Hide this flag for the rest of this session")
+
+
+def on_relationship(text: str) -> None:
+    ss.relationship_for = text  # the choice belongs to this draft; a new draft is guessed afresh
+
+
+def render_relationship(result: checker.CheckResult, text: str) -> None:
+    """Who the rewrites are written for: the checker's guess, which the person can correct."""
+    if ss.get("relationship_for") != text:
+        ss.relationship = result.relationship
+    col, note = st.columns([2, 3], vertical_alignment="bottom")
+    col.selectbox("Suggestions written for", options=list(checker.RELATIONSHIP_LABELS), format_func=checker.RELATIONSHIP_LABELS.get,
+                  key="relationship", on_change=on_relationship, args=(text,),
+                  help="Guessed from the draft. Change it and the suggestions are rewritten for them.")
+    note.caption("Guessed from your wording; suggestions to family, friends or colleagues never add romance.")
 
 
 def render_receive_card(i: int, card: checker.Card, text: str) -> None:
@@ -218,6 +236,8 @@ if text is not None:
             note_col.caption(f"You marked {checker.plural(len(result.dismissed), 'flag')} as meant sincerely; "
                              "hidden for this session.")
             undo_col.button("Show again", key="undo-dismiss", type="tertiary", on_click=on_undo_dismiss)
+        if mode == WRITE and result.relationship:
+            render_relationship(result, text)
         if result.cards:
             st.subheader("What the checker noticed" if mode == WRITE else "What may be going on")
             for i, card in enumerate(result.cards):

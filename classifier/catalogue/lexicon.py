@@ -17,7 +17,7 @@ LEXICON_PATH = Path(__file__).with_name("lexicon.yaml")
 _LISTS = ("function_word_bases", "contraction_suffixes", "texting_function_words", "month_abbreviations",
           "parts_of_day", "holidays", "family", "endearments", "greetings", "known_names", "not_names", "past_words",
           "future_words", "not_past_ed", "busy_words", "plan_events", "determiners", "topics", "feeling_words",
-          "generic_words", "winks", "hedges", "coordinators", "subordinators", "dangling_end", "dangling_start")
+          "generic_words", "winks", "hedges", "romantic_phrases", "dismissive_tags", "event_references", "coordinators", "subordinators", "dangling_end", "dangling_start")
 _MAPPINGS = ("day_abbreviations", "plan_nouns", "plan_verbs", "texting_spelling")
 
 

@@ -112,6 +112,14 @@ class Detector:
         """JSON data built with the model from the corpus (`retrieval`, `practice`): the runtime never reads data/."""
         return self.model.artefacts[name]
 
+    def relationship_scores(self, text: str) -> dict[str, float]:
+        """How likely the draft is to a partner, an ex, a date, a friend, family, work or someone else."""
+        from ..rewrite.relationship import RELATIONSHIPS, relationship_scores
+
+        if self.model.relationship is None:
+            return {r: 1.0 / len(RELATIONSHIPS) for r in RELATIONSHIPS}
+        return relationship_scores(self.model.relationship, text)
+
     # -- analysis -----------------------------------------------------------------------------
 
     def analyze(self, text: str) -> Analysis:

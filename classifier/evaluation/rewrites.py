@@ -13,11 +13,12 @@ import numpy as np
 
 from ..detect.detector import Analysis, Detector, Flag
 from ..paths import REPORTS_DIR
+from ..rewrite.relationship import adds_romance
 from ..rewrite.rewriter import Rewriter
-from ..rewrite.slots import count_placeholders
+from ..rewrite.slots import PLACEHOLDER_RE, count_placeholders
 from ..rewrite.types import Found
 from ..rewrite.words import BAIT_PATTERNS, HEDGE_ONLY_RE
-from ..text.patterns import WORD_RE
+from ..text.patterns import SENTENCE_BREAK_RE, WORD_RE
 from ..text.pipeline import norm_of
 from ..training.corpus import load_rows
 
@@ -48,6 +49,7 @@ def rewrite_report(out_dir: Path = REPORTS_DIR, samples: int = 25, seed: int = 7
     placeholder_max = 0
     fewer_than_two = no_whole = unflagged = 0
     timings, records = [], []
+    send_ready: list[tuple] = []
     alt_keys: list[tuple] = []
     for row in rows:
         text = row["text"]
@@ -91,6 +93,7 @@ def rewrite_report(out_dir: Path = REPORTS_DIR, samples: int = 25, seed: int = 7
                 if not d.past and not bait:  # fits: a day/time one could offer, not a past event or the bait itself
                     fit_total += 1
                     fit_carried += carried
+        send_ready.append((row, analysis, result, (time.perf_counter() - started) * 1000))
         alt_keys.append(tuple(a.text for s in result.suggestions for a in s.alternatives))
         records.append({"id": row["id"], "before": text, "after": result.whole_message,
                         "patterns": analysis.patterns})
@@ -117,6 +120,7 @@ def rewrite_report(out_dir: Path = REPORTS_DIR, samples: int = 25, seed: int = 7
         "max_placeholders_per_suggestion": placeholder_max,
         "ms_per_draft_mean": round(statistics.mean(timings), 1) if timings else 0.0,
         "ms_per_draft_p95": round(float(np.percentile(timings, 95)), 1) if timings else 0.0,
+        **targets(detector, rewriter, send_ready),
     }
     chosen = random.Random(seed).sample(records, min(samples, len(records)))
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -124,6 +128,68 @@ def rewrite_report(out_dir: Path = REPORTS_DIR, samples: int = 25, seed: int = 7
                                                       indent=2), encoding="utf-8")
     (out_dir / "rewrites.md").write_text(_report_md(figures, chosen), encoding="utf-8")
     return figures
+
+
+WINK_OR_TAG = re.compile(r"[😉😏😜😘🙃😌😈😇👀🤷🤭😬🙂💅]")
+SIGN_OFF_RE = re.compile(r"(?:^|\s)(x{1,4}|love you|cheers|ta|thanks|thank you|night|nite)\s*[.!]*\s*$", re.I)
+NUMBER_RE = re.compile(r"(?<![A-Za-z])\d+(?:[:.]\d+)?")  # "gr8" is a word, "50k" and "6th" carry a number
+
+
+def _three_grams(text: str) -> set[tuple[str, ...]]:
+    words = WORD_RE.findall(text.lower())
+    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+
+
+def targets(detector: Detector, rewriter: Rewriter, drafts: list[tuple]) -> dict:
+    """The issue-14 targets over (row, analysis, result, ms) of every flagged draft: what a person would send."""
+    wholes = [(row, a, r) for row, a, r, _ in drafts if r.whole_message]
+    offered = [t for _, _, r, _ in drafts for t in [x.text for s in r.suggestions for x in s.alternatives]
+               + ([r.whole_message] if r.whole_message else [])]
+    kept = kept_of = emoji = emoji_of = 0
+    romance = romance_of = shared = shared_of = placeholders = 0
+    inserted: Counter = Counter()
+    for row, a, r in wholes:
+        text, whole = row["text"], r.whole_message
+        found = [f for f in rewriter.finder.find(a) if f.kind in ("name", "day", "time")]
+        wanted = [f.text for f in found if not any(f.start < fl.end and f.end > fl.start for fl in a.flags)]
+        wanted += [m.group(0) for m in NUMBER_RE.finditer(text) if m.group(0) not in " ".join(f.text for f in found)
+                   and not any(m.start() < fl.end and m.end() > fl.start for fl in a.flags)]
+        kept_of += len(wanted)
+        kept += sum(w in whole if w[:1].isdigit() else _detail_present(Found("name", 0, 0, w), [whole]) for w in wanted)
+        marks = [m.group(0) for m in re.finditer(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]", text)  # not the tactic's own
+                 if not WINK_OR_TAG.match(m.group(0)) and not any(fl.start <= m.start() < fl.end for fl in a.flags)]
+        sign_off = SIGN_OFF_RE.search(text)
+        emoji_of += len(marks) + bool(sign_off)
+        emoji += sum(m in whole for m in marks) + bool(sign_off and sign_off.group(1).lower() in whole.lower())
+        if row["context"] in ("family", "friend", "work"):
+            romance_of += 1
+            romance += adds_romance(whole, text) or any(adds_romance(x.text, text) for s in r.suggestions
+                                                        for x in s.alternatives)
+        if len(a.sentences) >= 2:
+            shared_of += 1
+            shared += bool(_three_grams(text) & _three_grams(whole))
+        placeholders += bool(PLACEHOLDER_RE.search(whole))
+        own = {s.strip().lower() for s in SENTENCE_BREAK_RE.split(text) if s.strip()}
+        inserted.update({s.strip().lower() for s in SENTENCE_BREAK_RE.split(whole) if s.strip()} - own)
+    clean = sum(detector.are_clean(offered)) if offered else 0
+    counts = Counter(r.whole_message for _, _, r in wholes)
+    recheck = [ms + 0.0 for _, _, _, ms in drafts]
+
+    def pct(a: float, b: float) -> float:
+        return round(100.0 * a / b, 1) if b else 100.0
+
+    top_insert, top_count = (inserted.most_common(1) or [("", 0)])[0]
+    return {
+        "rescanned_clean_pct": pct(clean, len(offered)),
+        "draft_details_and_numbers_kept_pct": pct(kept, kept_of), "draft_details_and_numbers": kept_of,
+        "romance_added_to_family_friend_work": romance, "family_friend_work_drafts": romance_of,
+        "whole_identical_across_drafts_pct": pct(sum(c for c in counts.values() if c > 1), len(wholes)),
+        "most_inserted_sentence_pct": pct(top_count, len(wholes)), "most_inserted_sentence": top_insert,
+        "multi_sentence_sharing_3gram_pct": pct(shared, shared_of), "multi_sentence_drafts": shared_of,
+        "emoji_and_signoffs_kept_pct": pct(emoji, emoji_of), "emoji_and_signoffs": emoji_of,
+        "whole_with_placeholder": placeholders, "whole_messages": len(wholes),
+        "rewrite_ms_p50": round(float(np.percentile(recheck, 50)), 1) if recheck else 0.0,
+    }
 
 
 def _next_to_flag(analysis: Analysis, s: int, e: int) -> bool:
@@ -138,13 +204,83 @@ def _sentences_of(analysis: Analysis, flag: Flag) -> tuple[int, int]:
     return min(touching[0][0], flag.start), max(touching[-1][1], flag.end)
 
 
+def _target_rows(f: dict, rated: dict) -> list[str]:
+    def ok(met: bool) -> str:
+        return "met" if met else "**missed**"
+
+    after = rated.get("after", {}).get("all")
+    before = rated.get("before", {}).get("all")
+    rows = [
+        ("rewrites re-scanned clean (every alternative and whole message)", f"{f['rescanned_clean_pct']}%", "100%",
+         f["rescanned_clean_pct"] == 100.0),
+        ("unflagged sentences kept verbatim", f"{f['unflagged_sentences_verbatim_pct']}%", ">= 95%",
+         f["unflagged_sentences_verbatim_pct"] >= 95.0),
+        ("names, days, times, numbers of the draft (outside the flagged words) kept",
+         f"{f['draft_details_and_numbers_kept_pct']}% of {f['draft_details_and_numbers']}", ">= 95%",
+         f["draft_details_and_numbers_kept_pct"] >= 95.0),
+        ("family/friend/work drafts given romantic wording they lacked",
+         f"{f['romance_added_to_family_friend_work']} of {f['family_friend_work_drafts']}", "0",
+         f["romance_added_to_family_friend_work"] == 0),
+        ("whole-message rewrites identical across different drafts", f"{f['whole_identical_across_drafts_pct']}%", "< 5%",
+         f["whole_identical_across_drafts_pct"] < 5.0),
+        (f"most frequent inserted sentence (\"{f['most_inserted_sentence']}\")", f"{f['most_inserted_sentence_pct']}%",
+         "<= 3%", f["most_inserted_sentence_pct"] <= 3.0),
+        ("drafts of 2+ sentences whose rewrite shares a 3-word run with the draft",
+         f"{f['multi_sentence_sharing_3gram_pct']}% of {f['multi_sentence_drafts']}", ">= 90%",
+         f["multi_sentence_sharing_3gram_pct"] >= 90.0),
+        ("emoji (not the tactic's own) and sign-offs kept", f"{f['emoji_and_signoffs_kept_pct']}% of "
+         f"{f['emoji_and_signoffs']}", ">= 95%", f["emoji_and_signoffs_kept_pct"] >= 95.0),
+        ("placeholders like [day and time] left in a whole-message rewrite", str(f["whole_with_placeholder"]), "0",
+         f["whole_with_placeholder"] == 0),
+        ("rewrite of a flagged draft, p50 (analyze not included; see reports/bench.json for the app re-check)",
+         f"{f['rewrite_ms_p50']} ms", "<= 50 ms", f["rewrite_ms_p50"] <= 50.0),
+    ]
+    if after:
+        for score in ("fit", "keeps", "sincere", "natural"):
+            rows.append((f"rated {score} (mean, 1-5)", f"{after[score]} (before: {before[score] if before else '-'})",
+                         ">= 4.0", after[score] >= 4.0))
+        rows.append(("rated \"would send\"", f"{after['would_send_pct']}% (before: "
+                     f"{before['would_send_pct'] if before else '-'}%)", ">= 70%", after["would_send_pct"] >= 70.0))
+    return [f"| {name} | {value} | {target} | {ok(met)} |" for name, value, target, met in rows]
+
+
+def _ratings_md(rated: dict) -> list[str]:
+    from .ratings import RUBRIC, SCORES
+
+    if not rated:
+        return []
+    lines = ["", "## Rated evaluation", "",
+             "120 test-split drafts that the detector flags (15 per pattern, relationships taken in turn: "
+             "`python -m classifier.evaluation.ratings sheet NAME`), each whole-message rewrite scored by a reader. "
+             "\"before\" is the engine before this change, \"after\" the current one, on the same drafts.", "",
+             "Rubric:", "", RUBRIC, "| sheet | group | n | " + " | ".join(SCORES) + " | would send |",
+             "|---|---|---|" + "---|" * len(SCORES) + "---|"]
+    for name, groups in rated.items():
+        for group, fig in groups.items():
+            lines.append(f"| {name} | {group} | {fig['n']} | " + " | ".join(str(fig[s]) for s in SCORES)
+                         + f" | {fig['would_send_pct']}% |")
+    return lines
+
+
 def _report_md(figures: dict, samples: list[dict]) -> str:
+    from .ratings import rated_summaries
+
     f = figures
+    rated = rated_summaries()
     lines = [
         "# Sincere rewordings: report",
         "",
         f"Over the {f['positives']} positives of the {f['split']} split; the current model flags "
         f"{f['flagged_by_current_model']} of them (the {f['not_flagged']} it misses get no suggestion).",
+        "",
+        "## Targets (issue 14)",
+        "",
+        "| figure | value | target | |",
+        "|---|---|---|---|",
+        *_target_rows(f, rated),
+        *_ratings_md(rated),
+        "",
+        "## Engine figures",
         "",
         "| measure | value | target |",
         "|---|---|---|",

@@ -9,9 +9,10 @@ import re
 from dataclasses import dataclass, field
 
 from ..detect.detector import Analysis, Flag
-from ..text.patterns import EMOJI_RE, WORD_RE
+from ..text.patterns import EMOJI_RE, SENTENCE_BREAK_RE, WORD_RE
 from .details import DetailFinder
 from .rank import MAX_PLACEHOLDERS
+from .strategies import TAG_ONLY_RE, TRAILING_TAG_RE
 from .style import cap, is_lowercase_style, styled, tidy, uncap
 from .types import Candidate, Details, Found
 from .words import (
@@ -26,6 +27,7 @@ from .words import (
     SUBORDINATE_RE,
     TRAIL_JUNK_RE,
     VAGUE_RE,
+    WINKS,
 )
 
 
@@ -56,9 +58,10 @@ def merge_flags(flags: list[Flag]) -> list[Region]:
 class Draft:
     """A draft with its sentences, details and casing style."""
 
-    def __init__(self, analysis: Analysis, finder: DetailFinder) -> None:
+    def __init__(self, analysis: Analysis, finder: DetailFinder, romance_ok: bool = True) -> None:
         self.text = text = analysis.text
         self.analysis = analysis
+        self.romance_ok = romance_ok  # False for family, friends, work: no romantic wording the draft lacks
         self.sentences = sorted(analysis.sentences) or [(0, len(text))]
         self.found = finder.find(analysis)
         self.lowercase = is_lowercase_style(text, self.sentences)
@@ -66,10 +69,17 @@ class Draft:
         self.words = frozenset(WORD_RE.findall(text.lower()))
         names = [f for f in self.found if f.kind == "name"]
         self.name = names[0].text if names else None
+        # words the writer capitalised in a lowercase draft ("Dad", "Sam") keep their capital in suggestions
+        capitalised = {w for w in WORD_RE.findall(text) if w[:1].isupper() and w.lower() != w and w != "I"}
+        self.cased_words = tuple(sorted(capitalised | ({self.name} if self.name else set())))
+
+    def rest_has_words(self, region: Region) -> bool:
+        """Whether the draft says anything outside a region (so the region can simply go)."""
+        rest = self.text[:region.start] + " " + self.text[region.end:]
+        return len(WORD_RE.findall(rest)) >= 3 and not HEDGE_ONLY_RE.match(rest) and not TAG_ONLY_RE.match(rest)
 
     def style(self, text: str) -> str:
-        keep = (self.name,) if self.name else ()
-        return tidy(styled(text, self.lowercase, keep, self.keep_i))
+        return tidy(styled(text, self.lowercase, self.cased_words, self.keep_i))
 
     def sentence_span(self, start: int, end: int) -> tuple[int, int]:
         """From the start of the first sentence the span touches to the end of the last."""
@@ -140,9 +150,16 @@ def whole_variants(draft: Draft, regions: list[Region], options: list[list[Candi
                 used_texts.add(pick.text)
             chosen.append(pick.text if pick else "")
         message = compose(draft, regions, chosen, keep_fragments=keep)
-        if message and message not in out:
+        if message and message not in out and not _repeats_itself(message):
             out.append(message)
     return out
+
+
+def _repeats_itself(message: str) -> bool:
+    """Two sentences of the message say nearly the same words (an inserted line echoing a kept one)."""
+    bags = [set(WORD_RE.findall(s.lower())) for s in SENTENCE_BREAK_RE.split(message) if s.strip()]
+    bags = [b for b in bags if len(b) >= 3]
+    return any(len(a & b) / len(a | b) >= 0.75 for i, a in enumerate(bags) for b in bags[i + 1:])
 
 
 def _droppable(draft: Draft, regions: list[Region], i: int) -> bool:
@@ -191,7 +208,8 @@ def _chunks(draft: Draft, regions: list[Region]) -> list[tuple[tuple[int, int], 
         for ss, se in sents:  # hedge-only sentence right after (or before) the chunk
             gap_after = draft.text[span[1]:ss]
             gap_before = draft.text[se:span[0]]
-            if ss >= span[1] and not gap_after.strip() and HEDGE_ONLY_RE.match(draft.text[ss:se]):
+            hanging = HEDGE_ONLY_RE.match(draft.text[ss:se]) or TAG_ONLY_RE.match(draft.text[ss:se])
+            if ss >= span[1] and not gap_after.strip() and hanging:
                 span[1] = se
             elif se <= span[0] and not gap_before.strip() and HEDGE_ONLY_RE.match(draft.text[ss:se]):
                 span[0] = ss
@@ -228,7 +246,16 @@ def _compose_chunk(draft: Draft, cs: int, ce: int, parts: list[tuple[Region, str
     out = ""
     for _kind, piece in pieces:
         out = _join(out, piece, draft.lowercase, names)
-    return tidy(out)
+    out = tidy(out)
+    return _with_emoji(out, text[cs:ce]) if out else out  # the writer's emoji stay with what is kept of the chunk
+
+
+def _with_emoji(replacement: str, replaced: str) -> str:
+    """The writer's emoji from the replaced words, kept after the replacement (not a wink or shrug that was part
+    of the tactic)."""
+    keep = [e for e in dict.fromkeys(m.group(0) for m in EMOJI_RE.finditer(replaced))
+            if e not in WINKS and not TAG_ONLY_RE.match(e) and e not in replacement]
+    return replacement + (" " + "".join(keep) if keep else "")
 
 
 def _hanging_intro(raw: str, frag: str, name: str | None) -> bool:
@@ -258,6 +285,9 @@ def clean_fragment(frag: str, lead: bool, trail: bool) -> str:
             break
     if not any(c.isalnum() for c in frag) or HEDGE_ONLY_RE.match(frag) or SUBORDINATE_RE.match(frag):
         return ""
+    frag = TRAILING_TAG_RE.sub("", frag).rstrip()  # "chill", "your choice": the tactic's tail goes with it
+    if not frag or TAG_ONLY_RE.match(frag):
+        return ""
     words = WORD_RE.findall(frag.lower())
     if trail and words and words[-1] in DANGLING_END and not re.search(r"[.!?]$", frag):
         return ""
@@ -285,5 +315,14 @@ def _join(left: str, right: str, lowercase: bool, names: tuple[str, ...]) -> str
 
 
 def replace_phrase(draft: Draft, flag: Flag, replacement: str) -> str:
-    """The draft with one flagged phrase replaced, tidied the same way as in the whole-message rewrite."""
+    """The draft with one flagged phrase replaced, tidied the same way as in the whole-message rewrite. A replacement
+    that carries most of the words around the phrase (an edit of its sentence) replaces the whole sentence."""
+    s, e = draft.sentence_span(flag.start, flag.end)
+    around = content_words(draft.text[s:flag.start] + " " + draft.text[flag.end:e])
+    if around and len(around & content_words(replacement)) >= 0.5 * len(around):
+        return compose(draft, [Region(s, e, [flag])], [replacement])
     return compose(draft, merge_flags([flag]), [replacement])
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in WORD_RE.findall(text.lower()) if len(w) > 2 and w not in DANGLING_END}

@@ -33,6 +33,8 @@ class RankWeights:
     tone_bonus: tuple[float, float, float] = (0.06, 0.03, -0.05)  # in the whole message: the pattern's tones, in order
     whole_placeholder: float = 0.15  # in a message meant to be sent, a [blank] reads worse than a complete line
     neighbours: int = 5  # nearest train rewrites whose sentences may be offered
+    edit: float = 0.3  # an edit of the flagged phrase's own words beats the best-fitting catalogue line (issue 14:
+    #                    rated rewrites lost the request when a stock line replaced it)
 
 
 WEIGHTS = RankWeights()
@@ -136,6 +138,8 @@ def still_needed(cands: list[Candidate], clean: dict[str, bool], per_tone: int |
 def explain(base: str, c: Candidate, phrase: str) -> str:
     """The tone's one-line explanation, plus what this version did with the draft's details and hedges."""
     extras = []
+    if c.edit:
+        extras.append("keeps what you were asking or saying, without the tactic")
     if c.concrete:
         extras.append("turns the vague plan into a concrete question")
     hedge = re.search(r"lol jk|\bjk\b|we'?ll see|\bor not\b|just kidding|[😉😏😜]", phrase, re.I)

@@ -17,7 +17,7 @@ from ..catalogue import Pattern
 from ..detect.detector import Analysis, Detector, Flag
 from ..text.patterns import WORD_RE
 from .cache import Memo
-from .compose import Draft, Region, main_region, merge_flags, replace_phrase, whole_plans, whole_variants
+from .compose import Draft, Region, content_words, main_region, merge_flags, replace_phrase, whole_plans, whole_variants
 from .details import DetailFinder
 from .rank import (
     MAX_PLACEHOLDERS,
@@ -31,11 +31,16 @@ from .rank import (
     still_needed,
     within_budget,
 )
+from .relationship import RELATIONSHIPS, ROMANTIC, adds_romance, best_relationship, is_romantic, romantic_wording
 from .retrieve import Retriever
 from .slots import SLOT_RE, concrete_question, count_placeholders, fill_line
+from .strategies import edits
 from .style import styled, tidy, uncap
 from .types import TONE_ORDER, Alternative, Candidate, Details, RewriteResult, Suggestion
-from .words import FEELING_WORDS, GENERIC_WORDS, HEDGE_ONLY_RE, SEE_RE, VAGUE_PATTERNS, WEEKDAYS
+from .words import FEELING_WORDS, GENERIC_WORDS, HEDGE_ONLY_RE, SEE_RE, VAGUE_PATTERNS, WEEKDAYS, refers_to_unmentioned_event
+
+ROMANCE_CONFIDENCE = 0.9  # a guessed romantic relationship below this share gets no romance the draft lacks
+# (the guess is right about romantic-or-not for about 72% of test drafts, so it needs to be sure)
 
 # Which tone reads most naturally inside the whole message, per pattern (the first clean one wins).
 WHOLE_TONE_ORDER = {
@@ -82,16 +87,36 @@ class Rewriter:
 
     # -- public API ---------------------------------------------------------------------------------------------
 
-    def suggest(self, text: str, analysis: Analysis) -> RewriteResult:
-        """Alternatives for every flag (>= 2 distinct tones where possible) and the whole message, all clean."""
+    def relationship(self, text: str) -> str:
+        """Who the draft reads as being to: partner, ex, date, friend, family, work or other."""
+        return best_relationship(self.detector.relationship_scores(text))
+
+    def suggest(self, text: str, analysis: Analysis, relationship: str | None = None) -> RewriteResult:
+        """Alternatives for every flag (>= 2 distinct tones where possible) and the whole message, all clean.
+
+        `relationship` (partner, ex, date, friend, family, work, other) is inferred from the draft when not given;
+        romance never enters a rewrite to anyone else."""
         if text != analysis.text:
             raise ValueError("the analysis is of another text: analyse the draft first")
+        if relationship is not None and relationship not in RELATIONSHIPS:
+            raise ValueError(f"unknown relationship {relationship!r}; expected one of {', '.join(RELATIONSHIPS)}")
         if not analysis.flags:
-            return RewriteResult((), None)
-        draft = Draft(analysis, self.finder)
-        per_flag = [self._flag_candidates(draft, flag) for flag in analysis.flags]
+            return RewriteResult((), None, relationship)
+        if relationship is None:
+            scores = self.detector.relationship_scores(text)
+            relationship = best_relationship(scores)
+            # a guess lets romance in only when the draft is romantic itself or the guess is sure of it
+            sure = sum(scores[r] for r in ROMANTIC) >= ROMANCE_CONFIDENCE or bool(romantic_wording(text))
+            romance_ok = is_romantic(relationship) and sure
+        else:
+            romance_ok = is_romantic(relationship)
+        draft = Draft(analysis, self.finder, romance_ok=romance_ok)
         regions = merge_flags(analysis.flags)
+        per_flag = [self._flag_candidates(draft, region.primary) for region in regions]
         options = [self._region_options(draft, region) for region in regions]
+        for region, opts in zip(regions, options, strict=True):
+            if opts and opts[0].edit == "sentence":  # the edit rewrote the phrase's sentence: it replaces all of it
+                region.start, region.end = draft.sentence_span(region.start, region.end)
         depth = len(whole_plans(options, main_region(regions)))
         clean: dict[str, bool] = {}
         whole: str | None = None
@@ -103,9 +128,10 @@ class Rewriter:
                 break
             clean.update(self._check(texts + variants))
             whole = whole or next((v for v in variants if clean.get(v)), None)
-        suggestions = tuple(Suggestion(flag, self._pick(flag, cands, clean))
-                            for flag, cands in zip(analysis.flags, per_flag, strict=True))
-        return RewriteResult(suggestions, whole)
+        suggestions = tuple(Suggestion(region.primary, self._pick(region.primary, cands, clean),
+                                       tuple(f for f in region.flags if f is not region.primary))
+                            for region, cands in zip(regions, per_flag, strict=True))
+        return RewriteResult(suggestions, whole, relationship)
 
     def whole_message_for(self, text: str, analysis: Analysis) -> str | None:
         """Just the whole-message rewrite (None for a clean draft or when no version came out clean)."""
@@ -169,8 +195,28 @@ class Rewriter:
                                      max(relevance.values()), concrete=True))
             out.extend(self._retrieved(pattern_id, phrase, tone.name, draft, max(relevance.values())))
             out.extend(self._anchored(tone.name, out, details))
+        out.extend(self._edits(pattern_id, phrase, draft, max(relevance.values())))
         styled_out = [replace(c, text=draft.style(c.text)) for c in out]
+        if not draft.romance_ok:  # no "I miss you" or "us" to a parent, a friend or a colleague
+            styled_out = [c for c in styled_out if not adds_romance(c.text, draft.text)]
+        styled_out = [c for c in styled_out if not refers_to_unmentioned_event(c.text, draft.words, draft.text)]
         return rank_candidates(dedupe(styled_out), phrase)
+
+    def _edits(self, pattern_id: str, phrase: str, draft: Draft, top: float) -> list[Candidate]:
+        """The pattern's strategy applied to the phrase's whole sentence (it can then keep the request around the
+        phrase) or, failing that, to the phrase alone."""
+        start = draft.text.find(phrase)
+        s, e = draft.sentence_span(start, start + len(phrase)) if start >= 0 else (0, 0)
+        sentence = draft.text[s:e] if start >= 0 else phrase
+        around = content_words(draft.text[s:start] + " " + draft.text[start + len(phrase):e]) if start >= 0 else set()
+        for scope, words in (("sentence", sentence), ("phrase", phrase)):
+            found = [(tone, text) for tone, text in edits(pattern_id, words) if tone != "drop"]
+            if scope == "sentence":  # it stands for the sentence only if it carries the words around the phrase
+                found = [(t, x) for t, x in found if around and len(around & content_words(x)) >= 0.5 * len(around)]
+            if found:
+                return [Candidate(tone, text, frozenset({"content"}), 0, top + WEIGHTS.edit, edit=scope)
+                        for tone, text in found]
+        return []
 
     def _retrieved(self, pattern_id: str, phrase: str, tone: str, draft: Draft, top: float) -> list[Candidate]:
         """Sentences from the nearest train rewrites that stand on their own and carry nobody else's details."""
@@ -226,7 +272,10 @@ class Rewriter:
         if HEDGE_ONLY_RE.match(draft.text[region.start:region.end]):
             return [Candidate("drop", "", frozenset(), 0, 1.0)]
         details = draft.details_for(region.start, region.end, flag.pattern, whole=True)
-        cands = self._candidates(flag.pattern, flag.phrase, details, draft)
+        # inside the message meant to be sent, no [blank] to fill in
+        cands = [c for c in self._candidates(flag.pattern, flag.phrase, details, draft) if not c.placeholders]
+        if any(tone == "drop" for tone, _ in edits(flag.pattern, flag.phrase)) and draft.rest_has_words(region):
+            cands.insert(0, Candidate("drop", "", frozenset(), 0, 2.0))  # bait is left out, not reworded
         order = WHOLE_TONE_ORDER.get(flag.pattern, TONE_ORDER)
         bonus = {t: WEIGHTS.tone_bonus[i] for i, t in enumerate(order)}
         # inside a message meant to be sent, a line with a [blank] to fill reads worse than a complete one

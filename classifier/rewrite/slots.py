@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from .types import Details
-from .words import MONTHS, WEEKDAYS
+from .words import HOLIDAYS, MONTHS, WEEKDAYS
 
 PLACEHOLDER_RE = re.compile(r"\[[^\[\]]+\]")
 SLOT_RE = re.compile(r"\{(name|when|plan)\}")
@@ -34,6 +34,8 @@ def _when_text(details: Details, before: str) -> str | None:
     if before in ("by", "does", "until"):
         return phrase
     if at_time_first:
+        return "at " + phrase
+    if day and not tm and day.lower() in HOLIDAYS:  # "call me at Easter", not "call me Easter"
         return "at " + phrase
     return phrase
 

@@ -19,10 +19,12 @@ class Alternative:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """Sincere alternatives for one flag, in distinct tones."""
+    """Sincere alternatives for one flag, in distinct tones. Flags on overlapping words share one suggestion: `flag`
+    is the longest of them and `also` holds the others."""
 
     flag: Flag
     alternatives: tuple[Alternative, ...]
+    also: tuple[Flag, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class RewriteResult:
 
     suggestions: tuple[Suggestion, ...]
     whole_message: str | None
+    relationship: str | None = None  # who the rewrite was written for (inferred, or as the person set it)
 
 
 @dataclass(frozen=True)
@@ -69,3 +72,4 @@ class Candidate:
     placeholders: int
     similarity: float
     concrete: bool = False
+    edit: str = ""  # built from the draft's own words (strategies.py): "sentence" or "phrase", what it stands for

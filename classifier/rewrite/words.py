@@ -63,3 +63,16 @@ NAMES_FEELING_RE = re.compile(r"\b(?:hurt|hurts|miss|missed|missing|love|care|sa
                               r"confused|frustrated|overwhelmed|matters?|meant)\b", re.I)
 ASKS_OR_OWNS_RE = re.compile(r"\b(?:i|i'm|i'd|i've|i'll|me|my|can we|could we|could you|would you|will you)\b", re.I)
 SEE_RE = re.compile(r"\b(?:see you|meet|make time)\b", re.I)
+
+# Stock wording that points at an event ("that night", "when I didn't hear back"): usable only when the draft
+# mentions one of the event's words.
+EVENT_REFERENCES = tuple((re.compile(pattern.strip(), re.I), frozenset(needed.strip().split("|")))
+                         for pattern, needed in (line.split("=>") for line in _LEX.lists["event_references"]))
+
+
+def refers_to_unmentioned_event(line: str, draft_words: frozenset[str], draft_text: str) -> bool:
+    """True when a line points at an event (a night, a silence, a question) that the draft never mentions."""
+    for pattern, needed in EVENT_REFERENCES:
+        if pattern.search(line) and not (needed & draft_words or ("\\?" in needed and "?" in draft_text)):
+            return True
+    return False

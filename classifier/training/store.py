@@ -25,7 +25,7 @@ from ..paths import MODEL_DIR
 from ..text.pipeline import Unit
 
 MODEL_PATH = MODEL_DIR / "detector.skops"
-FORMAT_VERSION = 4  # 4: analyzers under classifier.detect, artefacts stored beside the model
+FORMAT_VERSION = 5  # 5: the relationship model; 4: analyzers under classifier.detect, artefacts beside the model
 # The input layout the pipeline was fitted on; a model saved with another layout is stale.
 FEATURE_SCHEMA = hashlib.sha256(repr((FORMAT_VERSION, TEXT_COLUMNS, NUMERIC_NAMES)).encode()).hexdigest()[:16]
 
@@ -67,6 +67,7 @@ class TrainedModel:
     meta: dict[str, Any] = field(default_factory=dict)
     likely_thresholds: dict[str, float] = field(default_factory=dict)  # score from which a flag is called "likely"
     artefacts: dict[str, Any] = field(default_factory=dict)  # JSON data built with the model (see ARTEFACTS)
+    relationship: Any = None  # who a draft is to: a small text pipeline (rewrite/relationship.py)
 
     def unit_scores(self, units: list[Unit]) -> np.ndarray:
         if not units:
@@ -74,8 +75,12 @@ class TrainedModel:
         return self.pipeline.predict_proba(unit_table(units))
 
 
-def _vectorizers(pipeline) -> dict[str, Any]:
-    return {name: t for name, t, _ in pipeline.named_steps["features"].transformers_ if hasattr(t, "idf_")}
+def _vectorizers(pipeline, relationship=None) -> dict[str, Any]:
+    """Every fitted TF-IDF vectorizer in the model, by a stable name."""
+    found = {name: t for name, t, _ in pipeline.named_steps["features"].transformers_ if hasattr(t, "idf_")}
+    if relationship is not None:
+        found["relationship_words"] = relationship.named_steps["words"]
+    return found
 
 
 def save(model: TrainedModel, path: Path = MODEL_PATH) -> Path:
@@ -83,13 +88,13 @@ def save(model: TrainedModel, path: Path = MODEL_PATH) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     # skops writes a dict entry by entry into its JSON schema (100 MB, 10 s to load for our vocabularies), so the
     # vocabularies travel as one array of terms each and are put back on load.
-    vectorizers = _vectorizers(model.pipeline)
+    vectorizers = _vectorizers(model.pipeline, model.relationship)
     saved = {name: v.vocabulary_ for name, v in vectorizers.items()}
     vocabularies = {name: np.array(sorted(vocab, key=vocab.__getitem__)) for name, vocab in saved.items()}
     for v in vectorizers.values():
         del v.vocabulary_
         v.stop_words_ = None  # pruned terms: introspection only
-    payload = {"pipeline": model.pipeline, "vocabularies": vocabularies, "thresholds": dict(model.thresholds),
+    payload = {"pipeline": model.pipeline, "relationship": model.relationship, "vocabularies": vocabularies, "thresholds": dict(model.thresholds),
                "likely_thresholds": dict(model.likely_thresholds), "config": model.config.to_dict(), "meta": dict(model.meta)}
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # unique: two processes may rebuild at once
     try:
@@ -169,11 +174,11 @@ def load(path: Path = MODEL_PATH) -> TrainedModel:
         raise StaleModelError(f"{path.name} was built by another version of Sincerely; rebuild it with "
                               "`python -m classifier train`")
     try:
-        for name, v in _vectorizers(payload["pipeline"]).items():
+        for name, v in _vectorizers(payload["pipeline"], payload.get("relationship")).items():
             v.vocabulary_ = {str(term): i for i, term in enumerate(payload["vocabularies"][name])}
         config = ModelConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in payload["config"].items()})
         model = TrainedModel(payload["pipeline"], dict(payload["thresholds"]), config, dict(payload["meta"]),
-                             dict(payload["likely_thresholds"]))
+                             dict(payload["likely_thresholds"]), relationship=payload.get("relationship"))
     except Exception as exc:
         raise ModelUnreadableError(f"{path.name} could not be loaded ({type(exc).__name__}: {exc}); "
                                    "rebuild it from data/") from exc

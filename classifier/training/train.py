@@ -19,6 +19,7 @@ from sklearn.metrics import f1_score
 from ..catalogue import PATTERN_IDS, load_catalogue
 from ..detect.features import ModelConfig, build_pipeline, unit_table
 from ..errors import ModelFileError
+from ..rewrite.relationship import fit_relationship_model
 from ..rewrite.retrieve import build_index
 from ..text.pipeline import Unit, process_many
 from . import store
@@ -254,6 +255,7 @@ def train(config: ModelConfig | None = None, rows: list[dict[str, Any]] | None =
     }
     # Built here, from the train split only, so that the rewriter never reads the corpus at run time.
     model.artefacts = {"retrieval": build_index(train_rows), "practice": practice_rows(rows)}
+    model.relationship = fit_relationship_model(train_rows)
     return model
 
 

@@ -526,3 +526,21 @@ def test_catalogue_fallback_without_the_rewording_engine(model_path):
     assert received.cards and all(not c.alternatives for c in received.cards)
     title, _ = checker.verdict(received)
     assert "could be working on you" in title
+
+
+def test_relationship_is_shown_and_changing_it_rewrites(monkeypatch):
+    from classifier.rewrite.relationship import romantic_wording
+
+    draft = "had drinks with someone new last night, he was sooo funny 😏 anyway how was ur week"
+    at = check(new_app(), draft)
+    box = at.selectbox(key="relationship")
+    assert box.value in checker.RELATIONSHIP_LABELS and box.label == "Suggestions written for"
+    box.set_value("family").run()
+    assert not at.exception and at.selectbox(key="relationship").value == "family"
+    to_family = [c.value for c in at.code]
+    assert to_family and not any(romantic_wording(s) - romantic_wording(draft) for s in to_family)
+    at.selectbox(key="relationship").set_value("partner").run()
+    assert not at.exception and at.selectbox(key="relationship").value == "partner"
+    to_partner = [c.value for c in at.code]
+    assert to_partner != to_family  # the suggestions were written again for the new relationship
+    assert any(romantic_wording(s) for s in to_partner)
