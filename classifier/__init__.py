@@ -11,7 +11,7 @@ from importlib import import_module
 
 _EXPORTS = {
     "PATTERN_IDS": "catalogue", "Pattern": "catalogue", "load_catalogue": "catalogue",
-    "Analysis": "detect.detector", "Detector": "detect.detector", "Flag": "detect.detector",
+    "Analysis": "detect.results", "Detector": "detect.detector", "Flag": "detect.results",
     "Alternative": "rewrite.types", "RewriteResult": "rewrite.types", "Suggestion": "rewrite.types",
     "Rewriter": "rewrite.rewriter",
     "MAX_CHARS": "errors", "SincerelyError": "errors", "CatalogueError": "errors", "CorpusError": "errors",

@@ -6,5 +6,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 MODEL_DIR = ROOT / "models"
+MODEL_PATH = MODEL_DIR / "detector.skops"
 REPORTS_DIR = ROOT / "reports"
 SHARED_DIR = ROOT.parent / "shared"

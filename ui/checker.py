@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from classifier.detect import safety
-from classifier.detect.detector import Analysis, Flag
+from classifier.detect.results import Analysis, Flag
 from classifier.errors import MAX_CHARS, TextTooLongError
 from classifier.rewrite.relationship import LABELS
 from classifier.rewrite.types import Alternative

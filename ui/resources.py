@@ -14,7 +14,7 @@ import streamlit as st
 
 from classifier.catalogue import Pattern, load_catalogue
 from classifier.errors import ModelFileError, ModelMissingError
-from classifier.training.store import MODEL_PATH
+from classifier.paths import MODEL_PATH
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +26,18 @@ RETRY_SECONDS = 1.5
 def model_path() -> Path:
     override = os.environ.get(MODEL_ENV)
     return Path(override) if override else MODEL_PATH
+
+
+def model_problem() -> str | None:
+    """Why the model file can't be used, from a quick check (it exists and matches its checksum), or None. Cheap
+    enough for every page run: the page can be drawn while the model itself loads in the background."""
+    from classifier.training.store import verify
+
+    try:
+        verify(model_path())
+    except ModelFileError as exc:
+        return str(exc)
+    return None
 
 
 def load_detector_uncached(path: Path):

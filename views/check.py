@@ -11,8 +11,11 @@ from ui.checker import RECEIVE, WRITE
 from ui.highlight import esc, highlight_html, legend_html, md_escape, phrase_html, spans_from_flags
 
 ss = st.session_state
-page.setup()
-det = page.require_detector()
+page.setup()  # starts loading the model in the background: the form below is usable meanwhile
+problem = resources.model_problem()
+if problem:
+    page.model_error(problem)
+    st.stop()
 cat = resources.catalogue()
 
 ss.setdefault("checked_text", None)
@@ -217,6 +220,7 @@ def render_receive_card(i: int, card: checker.Card, text: str) -> None:
 
 text = ss.checked_text
 if text is not None:
+    det = page.require_detector()
     result = compute(text)
     if result.safety is not None:
         render_safety(result.safety)

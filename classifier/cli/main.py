@@ -99,7 +99,7 @@ def cmd_rewrite(args) -> int:
 
 
 def cmd_scan(args) -> int:
-    from .scan import scan
+    from .scan import default_jobs, scan
 
     detector = _load_detector(args)
     rewriter = None
@@ -109,17 +109,29 @@ def cmd_scan(args) -> int:
         engine = Rewriter(detector)
         rewriter = engine.whole_message_for
     source = Path(args.input)
-    if not source.exists():
+    if not source.exists() and not (args.engine == "dask" and "://" in args.input):
         print(f"error: no such file: {source}", file=sys.stderr)
         return 2
-    out = open(args.output, "w", encoding="utf-8") if args.output != "-" else sys.stdout
-    try:
-        stats = scan(detector, source, out, progress=args.progress, rewriter=rewriter)
-    finally:
-        if out is not sys.stdout:
-            out.close()
-    print(f"scanned {stats['messages']:,} messages in {stats['seconds']:.1f} s ({stats['per_second']:,.0f}/s); "
-          f"{stats['bad_lines']} bad line(s) skipped", file=sys.stderr)
+    jobs = args.jobs or default_jobs()
+    if args.engine == "dask":
+        from .distributed import DaskUnavailable, dask_scan
+
+        try:
+            stats = dask_scan(str(source), args.output, _model_path(args), scheduler=args.scheduler,
+                              rewrite=args.rewrite, workers=jobs)
+        except DaskUnavailable as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    else:
+        out = open(args.output, "w", encoding="utf-8") if args.output != "-" else sys.stdout
+        try:
+            stats = scan(detector, source, out, progress=args.progress, rewriter=rewriter, jobs=jobs)
+        finally:
+            if out is not sys.stdout:
+                out.close()
+    print(f"scanned {stats['messages']:,} messages in {stats['seconds']:.1f} s ({stats['per_second']:,.0f}/s) with "
+          f"{stats['jobs']} {'worker' if stats['jobs'] == 1 else 'workers'}; {stats['bad_lines']} bad line(s) skipped",
+          file=sys.stderr)
     return 0
 
 
@@ -189,6 +201,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rewrite", action="store_true", help="add a sincere whole-message rewrite to each line")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="progress bar on stderr (default: on for long inputs in a terminal)")
+    p.add_argument("--jobs", type=int, default=0, help="worker processes (default: every core); output order is kept")
+    p.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="'dask' runs on a dask.distributed cluster (pip install -r requirements-dask.txt)")
+    p.add_argument("--scheduler", help="with --engine dask: the scheduler address (default: a LocalCluster here)")
     p.set_defaults(func=cmd_scan)
 
     p = sub.add_parser("ab", help="compare feature sets (dev, robustness set, SMS ham, latency) into reports/ab.json")

@@ -32,36 +32,41 @@ def _finite_float(literal: str) -> float:
 
 def read_records(path: Path, errors: IO[str]) -> Iterator[tuple[int, object, str]]:
     """(line number, id, text) for every good record; bad lines are reported on `errors` and skipped."""
-    if path.suffix.lower() == ".csv":
+    csv_input = path.suffix.lower() == ".csv"
+    with open(path, encoding="utf-8-sig", errors="replace", newline="" if csv_input else None) as fh:
+        yield from read_stream(fh, str(path), csv_input, errors)
+
+
+def read_stream(fh: IO[str], name: str, csv_input: bool, errors: IO[str]) -> Iterator[tuple[int, object, str]]:
+    """read_records over an open text stream (a file, or a partition held in memory); `name` labels error lines."""
+    if csv_input:
         csv.field_size_limit(MAX_FIELD)  # long fields reach the detector, which refuses them with a clear message
-        with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-            reader = csv.DictReader(fh)
-            if not reader.fieldnames or not {"id", "text"} <= set(reader.fieldnames):
-                print(f"{path}: the CSV header must have 'id' and 'text' columns", file=errors)
-                return
-            for record in reader:
-                line = reader.line_num
-                if record.get("text") is None or record.get("id") in (None, ""):
-                    print(f"{path}:{line}: missing 'id' or 'text'; skipped", file=errors)
-                    continue
-                yield line, record["id"], record["text"]
-        return
-    with open(path, encoding="utf-8-sig", errors="replace") as fh:
-        for line, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
-            try:
-                record = json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
-            except json.JSONDecodeError as exc:
-                print(f"{path}:{line}: invalid JSON ({exc.msg}); skipped", file=errors)
-                continue
-            except (RecursionError, ValueError) as exc:
-                print(f"{path}:{line}: invalid JSON ({type(exc).__name__}: {str(exc)[:80]}); skipped", file=errors)
-                continue
-            if not isinstance(record, dict) or "id" not in record or not isinstance(record.get("text"), str):
-                print(f"{path}:{line}: needs an 'id' and a string 'text' field; skipped", file=errors)
+        reader = csv.DictReader(fh)
+        if not reader.fieldnames or not {"id", "text"} <= set(reader.fieldnames):
+            print(f"{name}: the CSV header must have 'id' and 'text' columns", file=errors)
+            return
+        for record in reader:
+            line = reader.line_num
+            if record.get("text") is None or record.get("id") in (None, ""):
+                print(f"{name}:{line}: missing 'id' or 'text'; skipped", file=errors)
                 continue
             yield line, record["id"], record["text"]
+        return
+    for line, raw in enumerate(fh, 1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
+        except json.JSONDecodeError as exc:
+            print(f"{name}:{line}: invalid JSON ({exc.msg}); skipped", file=errors)
+            continue
+        except (RecursionError, ValueError) as exc:
+            print(f"{name}:{line}: invalid JSON ({type(exc).__name__}: {str(exc)[:80]}); skipped", file=errors)
+            continue
+        if not isinstance(record, dict) or "id" not in record or not isinstance(record.get("text"), str):
+            print(f"{name}:{line}: needs an 'id' and a string 'text' field; skipped", file=errors)
+            continue
+        yield line, record["id"], record["text"]
 
 
 class Progress:
@@ -87,39 +92,97 @@ class Progress:
             self.stream.write("\n")
 
 
+def record_for(rid, text: str, result, rewriter=None) -> dict:
+    """The output line for one message: its analysis, or the error that stopped it (both carry the safety field)."""
+    if isinstance(result, TextTooLongError):
+        return {"id": rid, "patterns": [], "scores": {}, "flags": [], "error": str(result),
+                "safety": safety.to_dict(safety.check(text))}
+    record = {"id": rid, "patterns": result.patterns, "scores": {k: round(v, 4) for k, v in result.scores.items()},
+              "flags": [{"pattern": f.pattern, "start": f.start, "end": f.end, "phrase": f.phrase, "score": f.score}
+                        for f in result.flags], "safety": safety.to_dict(result.safety)}
+    if rewriter is not None:
+        record["rewrite"] = rewriter(text, result)
+    return record
+
+
+def scan_records(detector: Detector, records, rewriter=None) -> Iterator[tuple[int, str, str | None]]:
+    """(line number, JSON line, error message or None) for (line number, id, text) records, in order."""
+    records = list(records) if not isinstance(records, list) else records
+    for (line, rid, text), result in zip(records, detector.analyze_many(t for _, _, t in records), strict=True):
+        error = str(result) if isinstance(result, TextTooLongError) else None
+        yield line, json.dumps(record_for(rid, text, result, rewriter), ensure_ascii=False) + "\n", error
+
+
 def scan(detector: Detector, source: Path, out: IO[str], errors: IO[str] = sys.stderr, progress: bool | None = None,
-         rewriter=None) -> dict[str, float]:
-    """Scan a file into JSON Lines on `out`; returns counts and throughput."""
+         rewriter=None, jobs: int = 1) -> dict[str, float]:
+    """Scan a file into JSON Lines on `out`; returns counts and throughput. With jobs > 1 the batches are scored in
+    that many worker processes and written in input order, so the output is the same as with one."""
     show = progress if progress is not None else (errors.isatty() and source.stat().st_size > 200_000)
     bar = Progress(_count_lines(source) if show else 1, errors, show)
-    pending: collections.deque = collections.deque()
     bad_before = _Counter(errors)
-
-    def texts():
-        for line, rid, text in read_records(source, bad_before):
-            pending.append((line, rid, text))
-            yield text
-
     started = time.perf_counter()
     done = 0
-    for result in detector.analyze_many(texts()):
-        line, rid, text = pending.popleft()
-        if isinstance(result, TextTooLongError):
-            record = {"id": rid, "patterns": [], "scores": {}, "flags": [], "error": str(result),
-                      "safety": safety.to_dict(safety.check(text))}
-            print(f"{source}:{line}: {result}", file=errors)
-        else:
-            record = {"id": rid, "patterns": result.patterns, "scores": {k: round(v, 4) for k, v in result.scores.items()},
-                      "flags": [{"pattern": f.pattern, "start": f.start, "end": f.end, "phrase": f.phrase, "score": f.score}
-                                for f in result.flags], "safety": safety.to_dict(result.safety)}
-            if rewriter is not None:
-                record["rewrite"] = rewriter(text, result)
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    batches = _batches(read_records(source, bad_before), BATCH_LINES)
+    results = (parallel_scan(detector, batches, jobs, rewriter) if jobs > 1
+               else (r for batch in batches for r in scan_records(detector, batch, rewriter)))
+    for line, json_line, error in results:
+        if error is not None:
+            print(f"{source}:{line}: {error}", file=errors)
+        out.write(json_line)
         done += 1
         bar.update(done, line)
     bar.close()
     seconds = time.perf_counter() - started
-    return {"messages": done, "bad_lines": bad_before.count, "seconds": seconds, "per_second": done / max(seconds, 1e-9)}
+    return {"messages": done, "bad_lines": bad_before.count, "seconds": seconds, "per_second": done / max(seconds, 1e-9),
+            "jobs": jobs}
+
+
+BATCH_LINES = 256  # records per batch: one feature matrix each, and the unit of work for --jobs
+
+
+def _batches(records, size: int):
+    batch = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+_WORKER: dict = {}  # the detector (and rewriter) a worker process scores with, set before the pool forks
+
+
+def _score_batch(batch: list) -> list[tuple[int, str, str | None]]:
+    return list(scan_records(_WORKER["detector"], batch, _WORKER.get("rewriter")))
+
+
+def parallel_scan(detector: Detector, batches, jobs: int, rewriter=None) -> Iterator[tuple[int, str, str | None]]:
+    """Score batches in `jobs` forked worker processes that share the loaded model; results come back in input order,
+    with at most 2 x jobs batches in flight, so memory stays constant whatever the file size."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _WORKER.update(detector=detector, rewriter=rewriter)
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            pending: collections.deque = collections.deque()
+            for batch in batches:
+                pending.append(pool.submit(_score_batch, batch))
+                while len(pending) >= 2 * jobs:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+    finally:
+        _WORKER.clear()
+
+
+def default_jobs() -> int:
+    """Every core this process may use."""
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def _count_lines(source: Path) -> int:

@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.tokens import Doc
 
 from ..catalogue import PATTERN_IDS, Pattern, load_catalogue
 from ..errors import MAX_CHARS, TextTooLongError
-from ..text.normalize import Normalized, grapheme_span, markup_span
+from ..text.normalize import grapheme_span, markup_span
 from ..text.patterns import WORD_RE
 from ..text.pipeline import Unit, get_nlp, process, process_many
 from ..training import store
@@ -19,57 +17,11 @@ from . import safety as safety_lib
 from .explain import Explainer
 from .fastpath import LinearScorer
 from .features import unit_table
+from .results import Analysis, Flag
 
 __all__ = ["MAX_CHARS", "Analysis", "Detector", "Flag", "TextTooLongError", "language_warning"]
 
 TRIM_CHARS = " \t\n,;:-–—"
-
-
-@dataclass(frozen=True)
-class Flag:
-    """One flagged phrase: offsets index the original text, so text[start:end] == phrase."""
-
-    pattern: str
-    start: int
-    end: int
-    phrase: str
-    score: float
-    confidence: str
-    cues: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass
-class Analysis:
-    """What the detector found in one text."""
-
-    text: str
-    flags: list[Flag] = field(default_factory=list)
-    scores: dict[str, float] = field(default_factory=dict)
-    sentences: list[tuple[int, int]] = field(default_factory=list)
-    reason: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    safety: safety_lib.SafetyFinding | None = None  # mentions of self-harm or violence: crisis resources come first
-    # The one parse of the draft, for the rewriter: spaCy's Doc of the normalised text and the offset map back.
-    doc: Doc | None = field(default=None, repr=False, compare=False)
-    normalized: Normalized | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def patterns(self) -> list[str]:
-        """Flagged pattern ids, in catalogue order."""
-        found = {f.pattern for f in self.flags}
-        return [p for p in PATTERN_IDS if p in found]
-
-    @property
-    def is_clean(self) -> bool:
-        return not self.flags
-
-    def to_dict(self) -> dict:
-        return {"patterns": self.patterns, "scores": {k: round(v, 4) for k, v in self.scores.items()},
-                "flags": [f.to_dict() for f in self.flags], "reason": self.reason, "warnings": list(self.warnings),
-                "safety": safety_lib.to_dict(self.safety)}
 
 
 def language_warning(text: str) -> str | None:
@@ -149,14 +101,21 @@ class Detector:
 
         def flush():
             prepared = [(t, self._precheck_safe(t)) for t in buffer]
-            todo = [t for t, early in prepared if early is None]
-            processed = iter(process_many(todo, batch_size=batch_size))
+            processed = list(process_many([t for t, early in prepared if early is None], batch_size=batch_size))
+            # one feature matrix and one scoring pass for the whole batch: per-call overhead is paid once
+            units = [u for _, _, us in processed for u in us]
+            features = self._scorer.transform(unit_table(units)) if units else None
+            scores = self._scorer.predict_proba(features) if units else None
+            found, pos = iter(processed), 0
             for t, early in prepared:
                 if early is not None:
                     yield early
-                else:
-                    normalized, doc, units = next(processed)
-                    yield self._analyze_units(t, normalized, doc, units)
+                    continue
+                normalized, doc, mine = next(found)
+                n = len(mine)
+                scored = (features[pos:pos + n], scores[pos:pos + n]) if n else None
+                pos += n
+                yield self._analyze_units(t, normalized, doc, mine, scored)
 
         for text in texts:
             buffer.append(text)
@@ -186,7 +145,7 @@ class Detector:
     def _zero(self) -> dict[str, float]:
         return {p: 0.0 for p in PATTERN_IDS}
 
-    def _analyze_units(self, text, normalized, doc, units: list[Unit]) -> Analysis:
+    def _analyze_units(self, text, normalized, doc, units: list[Unit], scored=None) -> Analysis:
         analysis = Analysis(text, safety=safety_lib.check(text), doc=doc, normalized=normalized)
         warning = language_warning(text)
         if warning:
@@ -197,8 +156,10 @@ class Detector:
             analysis.scores = self._zero()
             analysis.reason = "There are no words to check here."
             return analysis
-        features = self._scorer.transform(unit_table(units))
-        scores = self._scorer.predict_proba(features)
+        if scored is None:
+            features = self._scorer.transform(unit_table(units))
+            scored = (features, self._scorer.predict_proba(features))
+        features, scores = scored
         analysis.scores = {p: float(scores[:, j].max()) for j, p in enumerate(PATTERN_IDS)}
         ratio = self.model.config.phrase_ratio
         for j, pid in enumerate(PATTERN_IDS):

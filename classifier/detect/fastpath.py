@@ -6,38 +6,75 @@ the sigmoid calibrators. tests/test_fastpath.py checks it matches `pipeline.pred
 """
 from __future__ import annotations
 
-import math
-from collections import Counter
-
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit
 
+from ..text.wordlists import FUNCTION_WORDS
+from .features import CharNgrams
+
 
 class _TextColumn:
+    """One fitted TF-IDF column: texts -> (vocabulary indices, l2-normalised tf-idf values).
+
+    Character n-grams are taken word by word, so each distinct word is analysed once and its n-gram indices reused
+    (words repeat far more than texts do). The cache is bounded and only ever read, added to or replaced whole, so
+    sessions sharing a detector can use it at once.
+    """
+
+    WORD_CACHE = 200_000
+
     def __init__(self, vectorizer, column: int) -> None:
+        self.analyzer = vectorizer.analyzer
         self.analyze = vectorizer.build_analyzer()
         self.vocabulary = vectorizer.vocabulary_
         self.idf = vectorizer.idf_
         self.sublinear = vectorizer.sublinear_tf
         self.column = column
         self.width = len(self.idf)
+        self.by_word = isinstance(self.analyzer, CharNgrams)
+        self._words: dict[str, np.ndarray] = {}
         if vectorizer.norm != "l2" or not vectorizer.use_idf or vectorizer.binary:
             raise ValueError("fast path supports l2-normalised idf-weighted vectorizers only")
 
-    def rows(self, table: np.ndarray):
-        cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for text in table[:, self.column]:
-            if text not in cache:
-                counts = Counter(self.vocabulary[t] for t in self.analyze(text) if t in self.vocabulary)
-                idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-                tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-                if self.sublinear:
-                    tf = np.log(tf) + 1.0
-                vals = tf * self.idf[idx]
-                norm = math.sqrt(float(vals @ vals)) if len(vals) else 0.0
-                cache[text] = (idx, vals / norm if norm else vals)
-            yield cache[text]
+    def _word(self, word: str) -> np.ndarray:
+        found = self._words.get(word)
+        if found is None:
+            vocabulary = self.vocabulary
+            found = np.fromiter((vocabulary[g] for g in self.analyzer.word_grams(word) if g in vocabulary),
+                                dtype=np.int64)
+            if len(self._words) >= self.WORD_CACHE:
+                self._words = {}
+            self._words[word] = found
+        return found
+
+    def _indices(self, text: str) -> np.ndarray:
+        if self.by_word:
+            parts = [self._word(w) for w in text.lower().split() if w not in FUNCTION_WORDS]
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        vocabulary = self.vocabulary
+        return np.fromiter((vocabulary[t] for t in self.analyze(text) if t in vocabulary), dtype=np.int64)
+
+    def matrix(self, texts) -> sp.csr_matrix:
+        """The column's tf-idf rows for a batch of texts, built in one go: each distinct text is analysed once, and
+        counting, idf weighting and l2 norms run over the whole batch at once."""
+        index: dict[str, int] = {}
+        inverse = np.fromiter((index.setdefault(t, len(index)) for t in texts), dtype=np.int64, count=len(texts))
+        parts = [self._indices(t) for t in index]
+        lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
+        owner = np.repeat(np.arange(len(parts), dtype=np.int64), lengths)
+        flat = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        keys, counts = np.unique(owner * self.width + flat, return_counts=True)
+        owner, idx = np.divmod(keys, self.width)
+        tf = counts.astype(np.float64)
+        if self.sublinear:
+            tf = np.log(tf) + 1.0
+        vals = tf * self.idf[idx]
+        norms = np.sqrt(np.bincount(owner, weights=vals * vals, minlength=len(parts)))[owner]
+        vals = vals / np.where(norms == 0, 1.0, norms)
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(owner, minlength=len(parts)))])
+        unique_rows = sp.csr_matrix((vals, idx, indptr), shape=(len(parts), self.width))
+        return unique_rows[inverse]
 
 
 class LinearScorer:
@@ -66,29 +103,14 @@ class LinearScorer:
         self.bias, self.slope, self.offset = np.array(bias), np.array(slope), np.array(offset)
 
     def transform(self, table: np.ndarray) -> sp.csr_matrix:
-        """The feature matrix the pipeline's ColumnTransformer would produce."""
-        n = table.shape[0]
-        indices, data, indptr_parts = [], [], []
-        per_row: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(n)]
-        for k, col in enumerate(self.text_columns):
-            for i, (idx, vals) in enumerate(col.rows(table)):
-                per_row[i].append((idx + self.offsets[k], vals))
-        base = len(self.text_columns)
-        for k, (cols, scale) in enumerate(self.dense):
+        """The feature matrix the pipeline's ColumnTransformer would produce, for a whole batch of units at once."""
+        blocks = [col.matrix(table[:, col.column]) for col in self.text_columns]
+        for cols, scale in self.dense:
             block = table[:, cols].astype(np.float64) / np.where(scale == 0, 1.0, scale)
-            for i in range(n):
-                nz = np.flatnonzero(block[i])
-                per_row[i].append((nz + self.offsets[base + k], block[i, nz]))
-        indptr = [0]
-        for parts in per_row:
-            for idx, vals in parts:
-                indices.append(idx)
-                data.append(vals)
-            indptr.append(indptr[-1] + sum(len(i) for i, _ in parts))
-        del indptr_parts
-        return sp.csr_matrix((np.concatenate(data) if data else np.zeros(0),
-                              np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64), indptr),
-                             shape=(n, int(self.offsets[-1])))
+            blocks.append(sp.csr_matrix(block))
+        if not blocks:
+            return sp.csr_matrix((table.shape[0], int(self.offsets[-1])))
+        return sp.hstack(blocks, format="csr")
 
     def predict_proba(self, features: sp.csr_matrix) -> np.ndarray:
         decision = features @ self.weights + self.bias

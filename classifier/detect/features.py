@@ -4,21 +4,19 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import sklearn
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.multiclass import OneVsRestClassifier
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import MaxAbsScaler
 
 from ..catalogue import PATTERN_IDS
 from ..text.patterns import EMOJI_RE
-from ..text.pipeline import Unit
 from ..text.wordlists import FUNCTION_WORDS
+
+if TYPE_CHECKING:  # scikit-learn is imported where a pipeline is built: checking a draft never needs it
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import Pipeline
+
+    from ..text.pipeline import Unit
 
 TOKEN_PATTERN = r"(?u)[\w']+|[^\w\s]"
 TOKEN_RE = re.compile(TOKEN_PATTERN)
@@ -47,15 +45,17 @@ class CharNgrams:
         self.ngram_range = tuple(ngram_range)
 
     def __call__(self, text: str) -> list[str]:
-        low, high = self.ngram_range
         grams = []
         for word in text.lower().split():
-            if word in FUNCTION_WORDS:
-                continue
-            padded = f" {word} "
-            for n in range(low, min(high, len(padded)) + 1):
-                grams += [padded[i : i + n] for i in range(len(padded) - n + 1)]
+            if word not in FUNCTION_WORDS:
+                grams += self.word_grams(word)
         return grams
+
+    def word_grams(self, word: str) -> list[str]:
+        """The n-grams of one lowercased word, padded with a space at each end."""
+        low, high = self.ngram_range
+        padded = f" {word} "
+        return [padded[i : i + n] for n in range(low, min(high, len(padded)) + 1) for i in range(len(padded) - n + 1)]
 
 HEDGES = ("lol", "just kidding", "haha", "whatever", "i guess", "we'll see", "maybe")
 
@@ -132,6 +132,12 @@ def unit_table(units: list[Unit], extra: np.ndarray | None = None) -> np.ndarray
 
 def build_pipeline(config: ModelConfig) -> Pipeline:
     """Features (word and char n-grams of the clause, its sentence, numeric cues) and a calibrated one-vs-rest model."""
+    import sklearn
+    from sklearn.compose import ColumnTransformer
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import MaxAbsScaler
+
     parts = [
         ("unit_words", TfidfVectorizer(analyzer=WordNgrams(config.word_ngrams), min_df=config.min_df,
                                        sublinear_tf=True), 0),
@@ -155,6 +161,10 @@ def build_pipeline(config: ModelConfig) -> Pipeline:
 
 
 def _classifier(config: ModelConfig) -> OneVsRestClassifier:
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+
     base = LogisticRegression(C=config.C, class_weight=config.class_weight, max_iter=3000, solver="liblinear",
                               random_state=config.seed).set_fit_request(sample_weight=True)
     calibrated = CalibratedClassifierCV(base, method="sigmoid", cv=config.calibration_folds, ensemble=False)

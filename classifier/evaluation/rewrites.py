@@ -252,7 +252,15 @@ def _ratings_md(rated: dict) -> list[str]:
     lines = ["", "## Rated evaluation", "",
              "120 test-split drafts that the detector flags (15 per pattern, relationships taken in turn: "
              "`python -m classifier.evaluation.ratings sheet NAME`), each whole-message rewrite scored by a reader. "
-             "\"before\" is the engine before this change, \"after\" the current one, on the same drafts.", "",
+             "\"before\" is the engine before issue 14, \"after\" the current one, on the same drafts; \"first_pass\" "
+             "is the current engine before its last fixes (10 of the 120 rewrites changed, and those 10 were re-read "
+             "for \"after\"). Each sheet was read item by item by a separate reviewer who saw only that sheet; the "
+             "per-item scores and notes are in `reports/ratings/*.rated.jsonl`.", "",
+             "What the readers found most often, in both sheets: stock lines that contradict what the draft keeps "
+             "(\"this has fizzled\" next to \"I'd like to know where we stand\"); the tactic surviving in sentences "
+             "the detector did not flag, so only part of it goes; leftover fragments where a clause was cut; and a "
+             "request that disappears when a catalogue line replaces its sentence. The per-pattern edits (ultimatum "
+             "deadlines, \"you couldn't even...\", \"you're being dramatic\") and dropping bait scored best.", "",
              "Rubric:", "", RUBRIC, "| sheet | group | n | " + " | ".join(SCORES) + " | would send |",
              "|---|---|---|" + "---|" * len(SCORES) + "---|"]
     for name, groups in rated.items():

@@ -6,12 +6,12 @@ Romance never enters a rewrite to family, friends or colleagues (see `romantic_w
 from __future__ import annotations
 
 import re
-
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
+from typing import TYPE_CHECKING
 
 from ..catalogue.lexicon import load_lexicon
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 RELATIONSHIPS = ("partner", "ex", "date", "friend", "family", "work", "other")
 ROMANTIC = frozenset({"partner", "ex", "date"})
@@ -22,6 +22,10 @@ _ROMANTIC_RE = re.compile(r"\b(?:" + "|".join(load_lexicon().lists["romantic_phr
 
 def build_relationship_model(seed: int = 0) -> Pipeline:
     """Word 1-2 grams (function words kept: 'us', 'we' and 'mum' all say who it is to) into a multinomial LR."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
     return Pipeline([("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)),
                      ("classify", LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced", random_state=seed))])
 

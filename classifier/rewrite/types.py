@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..detect.detector import Flag
+from ..detect.results import Flag
 
 TONE_ORDER = ("warm", "direct", "boundary")
 

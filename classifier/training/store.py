@@ -7,10 +7,9 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import skops.io as sio
 
 from ..catalogue import PATTERN_IDS
 from ..detect.features import NUMERIC_NAMES, TEXT_COLUMNS, ModelConfig, unit_table
@@ -21,10 +20,11 @@ from ..errors import (
     StaleModelError,
     UntrustedTypeError,
 )
-from ..paths import MODEL_DIR
-from ..text.pipeline import Unit
+from ..paths import MODEL_PATH
 
-MODEL_PATH = MODEL_DIR / "detector.skops"
+if TYPE_CHECKING:
+    from ..text.pipeline import Unit
+
 FORMAT_VERSION = 5  # 5: the relationship model; 4: analyzers under classifier.detect, artefacts beside the model
 # The input layout the pipeline was fitted on; a model saved with another layout is stale.
 FEATURE_SCHEMA = hashlib.sha256(repr((FORMAT_VERSION, TEXT_COLUMNS, NUMERIC_NAMES)).encode()).hexdigest()[:16]
@@ -85,6 +85,8 @@ def _vectorizers(pipeline, relationship=None) -> dict[str, Any]:
 
 def save(model: TrainedModel, path: Path = MODEL_PATH) -> Path:
     """Write the model with skops, plus a sidecar JSON holding its checksum and provenance."""
+    import skops.io as sio
+
     path.parent.mkdir(parents=True, exist_ok=True)
     # skops writes a dict entry by entry into its JSON schema (100 MB, 10 s to load for our vocabularies), so the
     # vocabularies travel as one array of terms each and are put back on load.
@@ -134,13 +136,9 @@ def copy_model(path: Path, folder: Path) -> Path:
     return folder / path.name
 
 
-def artefact_path(path: Path, name: str) -> Path:
-    """Where an artefact built with the model at `path` lives: detector.skops -> detector.retrieval.json."""
-    return path.with_suffix(f".{name}.json")
-
-
-def load(path: Path = MODEL_PATH) -> TrainedModel:
-    """Load a model file and its artefacts, refusing anything corrupted, tampered with or carrying untrusted types."""
+def verify(path: Path) -> dict[str, Any]:
+    """The model file's sidecar, after checking that the file exists and matches its recorded checksum (fast: no
+    model code is imported). Raises ModelMissingError, ModelUnreadableError or ModelChecksumError."""
     path = Path(path)
     if not path.exists():
         raise ModelMissingError(path)
@@ -153,9 +151,31 @@ def load(path: Path = MODEL_PATH) -> TrainedModel:
         except (json.JSONDecodeError, UnicodeDecodeError, AttributeError) as exc:
             raise ModelUnreadableError(f"the model's checksum file {sidecar_path.name} is unreadable; "
                                        "rebuild the model") from exc
-        if expected and expected != hashlib.sha256(path.read_bytes()).hexdigest():
+        if expected and expected != _sha256(path):
             raise ModelChecksumError(f"{path.name} does not match its recorded checksum: it was changed or corrupted "
                                      "after training. Refusing to load it; rebuild the model from data/.")
+    return sidecar
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def artefact_path(path: Path, name: str) -> Path:
+    """Where an artefact built with the model at `path` lives: detector.skops -> detector.retrieval.json."""
+    return path.with_suffix(f".{name}.json")
+
+
+def load(path: Path = MODEL_PATH) -> TrainedModel:
+    """Load a model file and its artefacts, refusing anything corrupted, tampered with or carrying untrusted types."""
+    import skops.io as sio
+
+    path = Path(path)
+    sidecar = verify(path)
     try:
         untrusted = sio.get_untrusted_types(file=path)
     except Exception as exc:  # a truncated or random file fails inside zip/json parsing in many ways
