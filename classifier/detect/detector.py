@@ -15,7 +15,6 @@ from ..text.pipeline import Unit, get_nlp, process, process_many
 from ..training import store
 from . import safety as safety_lib
 from .explain import Explainer
-from .fastpath import LinearScorer
 from .features import unit_table
 from .results import Analysis, Flag
 
@@ -42,18 +41,21 @@ def language_warning(text: str) -> str | None:
 class Detector:
     """Finds manipulative patterns and the exact phrases that carry them."""
 
-    def __init__(self, trained: store.TrainedModel, catalogue: dict[str, Pattern] | None = None) -> None:
+    def __init__(self, trained: store.TrainedModel | store.RuntimeModel, catalogue: dict[str, Pattern] | None = None
+                 ) -> None:
         self.model = trained
         self.catalogue = catalogue or load_catalogue()
         self.thresholds = np.array([trained.thresholds[p] for p in PATTERN_IDS])
-        self._scorer = LinearScorer(trained.pipeline)
-        self._explainer = Explainer(trained.pipeline)
+        self._scorer = trained.scorer
+        self._explainer = Explainer(self._scorer)
+        self._relationship = trained.relationship_scorer
         get_nlp()
 
     @classmethod
     def load(cls, path: Path | None = None) -> Detector:
-        """Load the saved model (never trains). Raises ModelFileError, e.g. ModelMissingError with how to build it."""
-        return cls(store.load(Path(path or store.MODEL_PATH)))
+        """Load the saved model's runtime file (never trains, needs no scikit-learn). Raises ModelFileError, e.g.
+        ModelMissingError with how to build it."""
+        return cls(store.load_runtime(Path(path or store.MODEL_PATH)))
 
     @property
     def meta(self) -> dict:
@@ -68,9 +70,9 @@ class Detector:
         """How likely the draft is to a partner, an ex, a date, a friend, family, work or someone else."""
         from ..rewrite.relationship import RELATIONSHIPS, relationship_scores
 
-        if self.model.relationship is None:
+        if self._relationship is None:
             return {r: 1.0 / len(RELATIONSHIPS) for r in RELATIONSHIPS}
-        return relationship_scores(self.model.relationship, text)
+        return relationship_scores(self._relationship, text)
 
     # -- analysis -----------------------------------------------------------------------------
 

@@ -7,14 +7,11 @@ import numpy as np
 class Explainer:
     """The words that pushed a unit's score up: word features with the largest positive contribution."""
 
-    def __init__(self, pipeline) -> None:
-        vectorizer = pipeline.named_steps["features"].named_transformers_["unit_words"]
-        self.vocab = np.array(vectorizer.get_feature_names_out())
-        self.n_words = len(self.vocab)
-        self.coefs = []
-        for est in pipeline.named_steps["classify"].estimators_:
-            base = est.calibrated_classifiers_[0].estimator
-            self.coefs.append(np.asarray(base.coef_).ravel()[: self.n_words])
+    def __init__(self, scorer) -> None:
+        words = scorer.text_columns[0]  # the clause's own word n-grams come first in the feature layout
+        self.vocab = np.array(words.terms(), dtype=object)
+        self.n_words = words.width
+        self.coefs = [scorer.weights[: self.n_words, j] for j in range(scorer.weights.shape[1])]
 
     def cues(self, row, j: int, top: int = 3) -> tuple[str, ...]:
         """Top word n-grams of one transformed unit row for pattern column j."""

@@ -11,7 +11,7 @@ import scipy.sparse as sp
 from scipy.special import expit
 
 from ..text.wordlists import FUNCTION_WORDS
-from .features import CharNgrams
+from .features import CharNgrams, WordNgrams
 
 
 class _TextColumn:
@@ -24,18 +24,28 @@ class _TextColumn:
 
     WORD_CACHE = 200_000
 
-    def __init__(self, vectorizer, column: int) -> None:
-        self.analyzer = vectorizer.analyzer
-        self.analyze = vectorizer.build_analyzer()
-        self.vocabulary = vectorizer.vocabulary_
-        self.idf = vectorizer.idf_
-        self.sublinear = vectorizer.sublinear_tf
+    def __init__(self, analyzer, vocabulary: dict[str, int], idf: np.ndarray, sublinear: bool, column: int) -> None:
+        self.analyzer = self.analyze = analyzer
+        self.vocabulary = vocabulary
+        self.idf = idf
+        self.sublinear = sublinear
         self.column = column
         self.width = len(self.idf)
         self.by_word = isinstance(self.analyzer, CharNgrams)
         self._words: dict[str, np.ndarray] = {}
-        if vectorizer.norm != "l2" or not vectorizer.use_idf or vectorizer.binary:
-            raise ValueError("fast path supports l2-normalised idf-weighted vectorizers only")
+
+    @classmethod
+    def from_vectorizer(cls, vectorizer, column: int) -> _TextColumn:
+        if vectorizer.norm != "l2" or not vectorizer.use_idf or vectorizer.binary or not callable(vectorizer.analyzer):
+            raise ValueError("fast path supports l2-normalised idf-weighted vectorizers with our analyzers only")
+        return cls(vectorizer.analyzer, vectorizer.vocabulary_, vectorizer.idf_, vectorizer.sublinear_tf, column)
+
+    def terms(self) -> list[str]:
+        """The vocabulary as a list, term i at index i."""
+        out = [""] * self.width
+        for term, i in self.vocabulary.items():
+            out[i] = term
+        return out
 
     def _word(self, word: str) -> np.ndarray:
         found = self._words.get(word)
@@ -80,18 +90,24 @@ class _TextColumn:
 class LinearScorer:
     """predict_proba of Pipeline(ColumnTransformer(tfidf..., MaxAbsScaler), OneVsRest(Calibrated(LR, sigmoid)))."""
 
-    def __init__(self, pipeline) -> None:
-        features = pipeline.named_steps["features"]
-        self.text_columns: list[_TextColumn] = []
-        self.dense: list[tuple[np.ndarray, np.ndarray]] = []
-        for name, transformer, columns in features.transformers_:
+    def __init__(self, text_columns: list[_TextColumn], dense: list[tuple[np.ndarray, np.ndarray]], weights: np.ndarray,
+                 bias: np.ndarray, slope: np.ndarray, offset: np.ndarray) -> None:
+        self.text_columns, self.dense = text_columns, dense
+        self.offsets = np.cumsum([0] + [c.width for c in self.text_columns] + [len(c) for c, _ in self.dense])
+        self.weights = np.ascontiguousarray(weights)  # C order: sparse @ dense would copy it per call
+        self.bias, self.slope, self.offset = bias, slope, offset
+
+    @classmethod
+    def from_pipeline(cls, pipeline) -> LinearScorer:
+        """Read the numbers off a fitted pipeline."""
+        text_columns, dense = [], []
+        for name, transformer, columns in pipeline.named_steps["features"].transformers_:
             if name == "remainder":
                 continue
             if hasattr(transformer, "vocabulary_"):
-                self.text_columns.append(_TextColumn(transformer, columns))
+                text_columns.append(_TextColumn.from_vectorizer(transformer, columns))
             else:
-                self.dense.append((np.asarray(columns), transformer.scale_))
-        self.offsets = np.cumsum([0] + [c.width for c in self.text_columns] + [len(c) for c, _ in self.dense])
+                dense.append((np.asarray(columns), transformer.scale_))
         weights, bias, slope, offset = [], [], [], []
         for est in pipeline.named_steps["classify"].estimators_:
             calibrated = est.calibrated_classifiers_[0]
@@ -99,8 +115,32 @@ class LinearScorer:
             bias.append(float(np.asarray(calibrated.estimator.intercept_).ravel()[0]))
             slope.append(calibrated.calibrators[0].a_)
             offset.append(calibrated.calibrators[0].b_)
-        self.weights = np.ascontiguousarray(np.vstack(weights).T)  # C order: sparse @ dense would copy it per call
-        self.bias, self.slope, self.offset = np.array(bias), np.array(slope), np.array(offset)
+        return cls(text_columns, dense, np.vstack(weights).T, np.array(bias), np.array(slope), np.array(offset))
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """Everything the scorer needs as plain arrays (saved beside the model: loading them needs no scikit-learn)."""
+        out = {"weights": self.weights, "bias": self.bias, "slope": self.slope, "offset": self.offset,
+               "text_columns": np.array(len(self.text_columns)), "dense_blocks": np.array(len(self.dense))}
+        for k, col in enumerate(self.text_columns):
+            kind = 1 if isinstance(col.analyzer, CharNgrams) else 0
+            out[f"col{k}_terms"] = np.frombuffer("\n".join(col.terms()).encode("utf-8"), dtype=np.uint8)
+            out[f"col{k}_idf"] = col.idf
+            out[f"col{k}_meta"] = np.array([col.column, kind, *col.analyzer.ngram_range, int(col.sublinear)])
+        for k, (cols, scale) in enumerate(self.dense):
+            out[f"dense{k}_cols"], out[f"dense{k}_scale"] = np.asarray(cols), np.asarray(scale)
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays) -> LinearScorer:
+        text_columns = []
+        for k in range(int(arrays["text_columns"])):
+            column, kind, low, high, sublinear = (int(x) for x in arrays[f"col{k}_meta"])
+            terms = arrays[f"col{k}_terms"].tobytes().decode("utf-8").split("\n")
+            analyzer = (CharNgrams if kind else WordNgrams)((low, high))
+            text_columns.append(_TextColumn(analyzer, {t: i for i, t in enumerate(terms)}, arrays[f"col{k}_idf"],
+                                            bool(sublinear), column))
+        dense = [(arrays[f"dense{k}_cols"], arrays[f"dense{k}_scale"]) for k in range(int(arrays["dense_blocks"]))]
+        return cls(text_columns, dense, arrays["weights"], arrays["bias"], arrays["slope"], arrays["offset"])
 
     def transform(self, table: np.ndarray) -> sp.csr_matrix:
         """The feature matrix the pipeline's ColumnTransformer would produce, for a whole batch of units at once."""

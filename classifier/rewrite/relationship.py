@@ -36,11 +36,71 @@ def fit_relationship_model(rows: list[dict]) -> Pipeline:
     return build_relationship_model().fit(texts, labels)
 
 
-def relationship_scores(model: Pipeline, text: str) -> dict[str, float]:
-    """Probability per relationship, in RELATIONSHIPS order."""
+def relationship_scores(model, text: str) -> dict[str, float]:
+    """Probability per relationship, in RELATIONSHIPS order (a fitted Pipeline or a RelationshipScorer)."""
     proba = model.predict_proba([text])[0]
     found = dict(zip(model.classes_, proba, strict=True))
     return {r: float(found.get(r, 0.0)) for r in RELATIONSHIPS}
+
+
+_TOKEN_RE = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern, which the pipeline is fitted with
+
+
+class RelationshipScorer:
+    """The fitted relationship pipeline's predict_proba from plain arrays (loading it needs no scikit-learn):
+    lowercased word 1-2 grams, sublinear tf-idf, l2 norm, then a multinomial softmax."""
+
+    def __init__(self, terms: list[str], idf, coef, intercept, classes: list[str]) -> None:
+        import numpy as np
+
+        self.vocabulary = {t: i for i, t in enumerate(terms)}
+        self.idf, self.coef, self.intercept = idf, coef, intercept
+        self.classes_ = np.array(classes)
+
+    @classmethod
+    def from_pipeline(cls, pipeline) -> RelationshipScorer:
+        words, lr = pipeline.named_steps["words"], pipeline.named_steps["classify"]
+        if (words.analyzer, words.ngram_range, words.lowercase, words.token_pattern, words.norm, words.sublinear_tf) != \
+                ("word", (1, 2), True, _TOKEN_RE.pattern, "l2", True):
+            raise ValueError("RelationshipScorer reproduces only the pipeline built by build_relationship_model")
+        terms = [""] * len(words.vocabulary_)
+        for term, i in words.vocabulary_.items():
+            terms[i] = term
+        return cls(terms, words.idf_, lr.coef_, lr.intercept_, [str(c) for c in lr.classes_])
+
+    def to_arrays(self) -> dict:
+        import numpy as np
+
+        terms = [""] * len(self.vocabulary)
+        for term, i in self.vocabulary.items():
+            terms[i] = term
+        return {"rel_terms": np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8), "rel_idf": self.idf,
+                "rel_coef": self.coef, "rel_intercept": self.intercept,
+                "rel_classes": np.frombuffer("\n".join(self.classes_).encode("utf-8"), dtype=np.uint8)}
+
+    @classmethod
+    def from_arrays(cls, arrays) -> RelationshipScorer:
+        def strings(name: str) -> list[str]:
+            return arrays[name].tobytes().decode("utf-8").split("\n")
+
+        return cls(strings("rel_terms"), arrays["rel_idf"], arrays["rel_coef"], arrays["rel_intercept"],
+                   strings("rel_classes"))
+
+    def predict_proba(self, texts: list[str]):
+        import numpy as np
+
+        out = []
+        for text in texts:
+            tokens = _TOKEN_RE.findall(text.lower())
+            grams = tokens + [" ".join(tokens[i:i + 2]) for i in range(len(tokens) - 1)]
+            idx, counts = np.unique([self.vocabulary[g] for g in grams if g in self.vocabulary], return_counts=True)
+            vals = (np.log(counts) + 1.0) * self.idf[idx] if len(idx) else np.zeros(0)
+            norm = float(np.sqrt(vals @ vals)) if len(vals) else 0.0
+            vals = vals / norm if norm else vals
+            decision = self.coef[:, idx.astype(int)] @ vals + self.intercept
+            e = np.exp(decision - decision.max())
+            out.append(e / e.sum())
+        return np.array(out)
 
 
 def best_relationship(scores: dict[str, float]) -> str:

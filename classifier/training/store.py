@@ -12,20 +12,23 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..catalogue import PATTERN_IDS
+from ..detect.fastpath import LinearScorer
 from ..detect.features import NUMERIC_NAMES, TEXT_COLUMNS, ModelConfig, unit_table
 from ..errors import (
     ModelChecksumError,
+    ModelFileError,
     ModelMissingError,
     ModelUnreadableError,
     StaleModelError,
     UntrustedTypeError,
 )
 from ..paths import MODEL_PATH
+from ..rewrite.relationship import RelationshipScorer
 
 if TYPE_CHECKING:
     from ..text.pipeline import Unit
 
-FORMAT_VERSION = 5  # 5: the relationship model; 4: analyzers under classifier.detect, artefacts beside the model
+FORMAT_VERSION = 6  # 6: the runtime file; 5: the relationship model; 4: analyzers under classifier.detect, artefacts beside the model
 # The input layout the pipeline was fitted on; a model saved with another layout is stale.
 FEATURE_SCHEMA = hashlib.sha256(repr((FORMAT_VERSION, TEXT_COLUMNS, NUMERIC_NAMES)).encode()).hexdigest()[:16]
 
@@ -74,6 +77,51 @@ class TrainedModel:
             return np.zeros((0, len(PATTERN_IDS)))
         return self.pipeline.predict_proba(unit_table(units))
 
+    @property
+    def scorer(self) -> LinearScorer:
+        """The fitted pipeline's numbers as the detector's fast scorer."""
+        return LinearScorer.from_pipeline(self.pipeline)
+
+    @property
+    def relationship_scorer(self) -> RelationshipScorer | None:
+        return None if self.relationship is None else RelationshipScorer.from_pipeline(self.relationship)
+
+
+@dataclass
+class RuntimeModel:
+    """What the app and the CLI run with: the fast scorer and the relationship scorer as plain arrays, thresholds and
+    provenance (RUNTIME file, no scikit-learn or skops needed to load it). `pipeline` loads the full skops model on
+    first use, for evaluation."""
+
+    path: Path
+    scorer: LinearScorer
+    relationship_scorer: RelationshipScorer | None
+    thresholds: dict[str, float]
+    likely_thresholds: dict[str, float]
+    config: ModelConfig
+    meta: dict[str, Any]
+    artefact_sums: dict[str, str]
+    _artefacts: dict[str, Any] = field(default_factory=dict, repr=False)
+    _full: TrainedModel | None = field(default=None, repr=False)
+
+    @property
+    def artefacts(self) -> dict[str, Any]:
+        """The JSON artefacts, each read (and checked against its checksum) the first time it is needed."""
+        for name in ARTEFACTS:
+            if name not in self._artefacts:
+                self._artefacts[name] = _load_artefact(self.path, name, self.artefact_sums.get(name))
+        return self._artefacts
+
+    @property
+    def pipeline(self):
+        if self._full is None:
+            self._full = load(self.path)
+        return self._full.pipeline
+
+    @property
+    def relationship(self):
+        return self.relationship_scorer
+
 
 def _vectorizers(pipeline, relationship=None) -> dict[str, Any]:
     """Every fitted TF-IDF vectorizer in the model, by a stable name."""
@@ -111,8 +159,9 @@ def save(model: TrainedModel, path: Path = MODEL_PATH) -> Path:
         tmp_artefact = tmp.with_suffix(f".{name}.tmp")
         tmp_artefact.write_bytes(blob)
         tmp_artefact.replace(artefact_path(path, name))
-    sidecar = {"sha256": hashlib.sha256(tmp.read_bytes()).hexdigest(), "artefacts": artefact_sums, **model.meta,
-               "thresholds": model.thresholds}
+    runtime_sum = _save_runtime(model, runtime_path(path), tmp)
+    sidecar = {"sha256": hashlib.sha256(tmp.read_bytes()).hexdigest(), "artefacts": artefact_sums,
+               "runtime_sha256": runtime_sum, **model.meta, "thresholds": model.thresholds}
     tmp_sidecar = tmp.with_suffix(".json.tmp")
     tmp_sidecar.write_text(json.dumps(sidecar, indent=2, sort_keys=True), encoding="utf-8")
     tmp_sidecar.replace(path.with_suffix(".json"))
@@ -121,8 +170,58 @@ def save(model: TrainedModel, path: Path = MODEL_PATH) -> Path:
 
 
 def model_files(path: Path) -> list[Path]:
-    """Every file that makes up the model at `path`: the skops file, its sidecar and its artefacts."""
-    return [path, path.with_suffix(".json")] + [artefact_path(path, name) for name in ARTEFACTS]
+    """Every file that makes up the model at `path`: the skops file, its sidecar, the runtime file, the artefacts."""
+    return [path, path.with_suffix(".json"), runtime_path(path)] + [artefact_path(path, name) for name in ARTEFACTS]
+
+
+def runtime_path(path: Path) -> Path:
+    """The runtime file beside the model: detector.skops -> detector.runtime.npz."""
+    return path.with_suffix(".runtime.npz")
+
+
+def _save_runtime(model: TrainedModel, target: Path, tmp: Path) -> str:
+    """Write the runtime file (plain arrays, loaded with allow_pickle=False) and return its sha256."""
+    arrays = model.scorer.to_arrays()
+    if model.relationship is not None:
+        arrays.update(model.relationship_scorer.to_arrays())
+    settings = {"thresholds": model.thresholds, "likely_thresholds": model.likely_thresholds,
+                "config": model.config.to_dict(), "meta": model.meta, "patterns": list(PATTERN_IDS)}
+    arrays["settings"] = np.frombuffer(json.dumps(settings, sort_keys=True).encode("utf-8"), dtype=np.uint8)
+    tmp_runtime = tmp.with_suffix(".runtime.tmp.npz")
+    np.savez(tmp_runtime, **arrays)
+    digest = _sha256(tmp_runtime)
+    tmp_runtime.replace(target)
+    return digest
+
+
+def load_runtime(path: Path = MODEL_PATH) -> RuntimeModel:
+    """The model as the app and CLI run it, from the runtime file beside the skops file, checked against the
+    checksum recorded at training time. Raises ModelFileError like `load`."""
+    path = Path(path)
+    sidecar = verify(path, check_model_bytes=False)
+    file = runtime_path(path)
+    if not file.exists():
+        raise ModelMissingError(file)
+    expected = sidecar.get("runtime_sha256")
+    if not expected or _sha256(file) != expected:
+        raise ModelChecksumError(f"{file.name} does not match the checksum recorded with the model: it was changed or "
+                                 "corrupted after training. Rebuild the model from data/.")
+    try:
+        with np.load(file, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+        settings = json.loads(arrays["settings"].tobytes().decode("utf-8"))
+        if settings["meta"].get("format") != FORMAT_VERSION or settings["patterns"] != list(PATTERN_IDS):
+            raise StaleModelError(f"{file.name} was built by another version of Sincerely; rebuild it with "
+                                  "`python -m classifier train`")
+        config = ModelConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in settings["config"].items()})
+        relationship = RelationshipScorer.from_arrays(arrays) if "rel_terms" in arrays else None
+        return RuntimeModel(path, LinearScorer.from_arrays(arrays), relationship, dict(settings["thresholds"]),
+                            dict(settings["likely_thresholds"]), config, dict(settings["meta"]),
+                            dict(sidecar.get("artefacts", {})))
+    except ModelFileError:
+        raise
+    except Exception as exc:
+        raise ModelUnreadableError(f"{file.name} could not be read ({type(exc).__name__}); rebuild the model") from exc
 
 
 def copy_model(path: Path, folder: Path) -> Path:
@@ -136,7 +235,7 @@ def copy_model(path: Path, folder: Path) -> Path:
     return folder / path.name
 
 
-def verify(path: Path) -> dict[str, Any]:
+def verify(path: Path, check_model_bytes: bool = True) -> dict[str, Any]:
     """The model file's sidecar, after checking that the file exists and matches its recorded checksum (fast: no
     model code is imported). Raises ModelMissingError, ModelUnreadableError or ModelChecksumError."""
     path = Path(path)
@@ -151,7 +250,7 @@ def verify(path: Path) -> dict[str, Any]:
         except (json.JSONDecodeError, UnicodeDecodeError, AttributeError) as exc:
             raise ModelUnreadableError(f"the model's checksum file {sidecar_path.name} is unreadable; "
                                        "rebuild the model") from exc
-        if expected and expected != _sha256(path):
+        if check_model_bytes and expected and expected != _sha256(path):
             raise ModelChecksumError(f"{path.name} does not match its recorded checksum: it was changed or corrupted "
                                      "after training. Refusing to load it; rebuild the model from data/.")
     return sidecar

@@ -13,7 +13,7 @@ def test_matches_the_pipeline(detector, corpus_rows):
     texts = [r["text"] for r in corpus_rows[::25]] + ["😭😭 ok", "Тhis is nоt wh4t u said!!!", "a"]
     units = [u for t in texts for u in process(t)[2]]
     table = unit_table(units)
-    scorer = LinearScorer(pipeline)
+    scorer = LinearScorer.from_pipeline(pipeline)
     expected = pipeline.named_steps["features"].transform(table)
     got = scorer.transform(table)
     assert got.shape == expected.shape
