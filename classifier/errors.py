@@ -69,3 +69,11 @@ class UntrustedTypeError(ModelFileError):
 
 class StaleModelError(ModelFileError):
     """Built by another version of Sincerely (file format) or from other data."""
+
+
+class ExportError(SincerelyError, ValueError):
+    """A chat export could not be read; the message names the line (or the message) where reading stopped."""
+
+    def __init__(self, problem: str, where: str | None = None) -> None:
+        self.problem, self.where = problem, where
+        super().__init__(f"{where}: {problem}" if where else problem)

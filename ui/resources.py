@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -20,6 +21,9 @@ log = logging.getLogger(__name__)
 
 MODEL_ENV = "SINCERELY_MODEL"  # lets tests point the app at another model file
 LOAD_ATTEMPTS = 4
+# One load at a time: the warm-up thread and a page's first run can both miss the cache, and two threads importing
+# the model's modules at once can deadlock in importlib. Cache hits never take it.
+_loading = threading.RLock()
 RETRY_SECONDS = 1.5
 
 
@@ -61,7 +65,8 @@ def load_detector_uncached(path: Path):
 
 @st.cache_resource(show_spinner="Loading the checker (a few seconds, once)…")
 def get_detector(path: str):
-    return load_detector_uncached(Path(path))
+    with _loading:
+        return load_detector_uncached(Path(path))
 
 
 def detector():
@@ -71,12 +76,14 @@ def detector():
 
 @st.cache_resource(show_spinner=False)
 def _load_rewriter(path: str):
-    from classifier.rewrite.rewriter import Rewriter
+    with _loading:
+        from classifier.rewrite.rewriter import Rewriter
 
-    engine = Rewriter(get_detector(path))
-    warm = "hey happy bday!! hope ur having a good one. shame u couldnt even text me back on mine but i guess some of us remember ppl"
-    engine.suggest(warm, engine.detector.analyze(warm))  # first call builds lazy state; keep it off the first check
-    return engine
+        engine = Rewriter(get_detector(path))
+        warm = ("hey happy bday!! hope ur having a good one. shame u couldnt even text me back on mine but i guess some "
+                "of us remember ppl")
+        engine.suggest(warm, engine.detector.analyze(warm))  # first call builds lazy state; keep it off the first check
+        return engine
 
 
 def rewriter():

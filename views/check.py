@@ -6,9 +6,9 @@ import hashlib
 import streamlit as st
 
 from classifier.detect import safety
-from ui import checker, feedback, page, resources
+from ui import cards, checker, feedback, page, resources
 from ui.checker import RECEIVE, WRITE
-from ui.highlight import esc, highlight_html, legend_html, md_escape, phrase_html, spans_from_flags
+from ui.highlight import esc, highlight_html, legend_html, spans_from_flags
 
 ss = st.session_state
 page.setup()  # starts loading the model in the background: the form below is usable meanwhile
@@ -166,27 +166,10 @@ def card_key(i: int, text: str) -> str:
 
 
 def render_write_card(i: int, card: checker.Card, text: str) -> None:
-    flag = card.flag
-    p = cat[flag.pattern]
-    label = f"**{p.name}** · “{md_escape(flag.phrase, 60)}” · {flag.confidence}"
-    with st.expander(label, icon=":material/chat_bubble:", key=card_key(i, text)):
-        st.html(phrase_html(flag.phrase, flag.pattern))
-        st.caption(f"{checker.confidence_words(flag)} {p.short}")
-        for other in card.also:
-            st.caption(f"The same words could also read as **{cat[other.pattern].name}**: {cat[other.pattern].short}")
-        st.markdown(f"**Why it may backfire**  \n{p.why_it_backfires}")
-        st.markdown(f"**What you might really want to say**  \n{p.underlying_need}")
-        if card.alternatives:
-            st.markdown("**Sincere ways to say it**")
-            for j, alt in enumerate(card.alternatives):
-                with st.container(border=True):
-                    st.markdown(f"**{checker.tone_label(alt.tone)}** · {md_escape(alt.explanation)}")
-                    st.code(alt.text, language=None, wrap_lines=True)
-                    st.button("Use this", key=f"use-{i}-{j}", icon=":material/edit:", on_click=on_use,
-                              args=(alt.text, flag),
-                              help="Put this in your draft in place of the phrase, and check again")
+    with st.expander(cards.card_label(card.flag, cat), icon=":material/chat_bubble:", key=card_key(i, text)):
+        cards.write_card_body(i, card, cat, on_use=on_use)
         st.button("I meant this sincerely", key=f"dismiss-{i}", type="tertiary", icon=":material/visibility_off:",
-                  on_click=on_dismiss, args=(flag,), help="Hide this flag for the rest of this session")
+                  on_click=on_dismiss, args=(card.flag,), help="Hide this flag for the rest of this session")
 
 
 def on_relationship(text: str) -> None:
@@ -205,17 +188,8 @@ def render_relationship(result: checker.CheckResult, text: str) -> None:
 
 
 def render_receive_card(i: int, card: checker.Card, text: str) -> None:
-    flag = card.flag
-    p = cat[flag.pattern]
-    label = f"**{p.name}** · “{md_escape(flag.phrase, 60)}” · {flag.confidence}"
-    with st.expander(label, icon=":material/chat_bubble:", key=card_key(i, text)):
-        st.html(phrase_html(flag.phrase, flag.pattern))
-        st.caption(checker.confidence_words(flag))
-        st.markdown(f"**What this may be doing to you**  \n{p.for_reader}")
-        st.markdown(f"**What the pattern is**  \n{p.description}")
-        st.markdown("**Calm ways you could answer**")
-        for reply in p.calm_replies:
-            st.code(reply, language=None, wrap_lines=True)
+    with st.expander(cards.card_label(card.flag, cat), icon=":material/chat_bubble:", key=card_key(i, text)):
+        cards.receive_card_body(card, cat)
 
 
 text = ss.checked_text

@@ -135,6 +135,12 @@ def cmd_scan(args) -> int:
     return 0
 
 
+def cmd_thread(args) -> int:
+    from .thread import run_thread
+
+    return run_thread(_load_detector(args), args.export, args.person, args.json, args.progress)
+
+
 def cmd_rewrite_report(args) -> int:
     from ..evaluation.rewrites import rewrite_report
 
@@ -206,6 +212,15 @@ def main(argv: list[str] | None = None) -> int:
                    help="'dask' runs on a dask.distributed cluster (pip install -r requirements-dask.txt)")
     p.add_argument("--scheduler", help="with --engine dask: the scheduler address (default: a LocalCluster here)")
     p.set_defaults(func=cmd_scan)
+
+    p = sub.add_parser("thread", help="look at a whole chat export (WhatsApp .txt/.zip, Telegram result.json, a pasted "
+                                      "thread): figures per person and every flagged message")
+    p.add_argument("export", help="the export file, or - for a thread pasted on stdin")
+    p.add_argument("--person", help="only this person's messages and figures")
+    p.add_argument("--json", action="store_true", help="per-message flags and per-person figures as JSON")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="progress bar on stderr (default: on for long chats in a terminal)")
+    p.set_defaults(func=cmd_thread)
 
     p = sub.add_parser("ab", help="compare feature sets (dev, robustness set, SMS ham, latency) into reports/ab.json")
     p.add_argument("--reports", default="reports", help="output folder (default reports/)")

@@ -1,0 +1,263 @@
+"""A whole conversation through the detector, then figures per person.
+
+Every message is checked in batches (repeated short messages once), and only flagged messages are kept, so memory
+grows with the export, not with the analysis. Per person: flagged messages by pattern, a week-by-week timeline, reply
+gaps and who starts conversations. The hot-and-cold rhythm (warm messages, then long unexplained silences, again
+and again) is an observation with the messages behind it, never a verdict on anyone.
+"""
+from __future__ import annotations
+
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import pairwise
+
+from ..catalogue import PATTERN_IDS
+from ..detect import safety as safety_lib
+from ..detect.results import Flag
+from ..errors import TextTooLongError
+from .lexicon import chat_lexicon
+from .readers import Chat, Message
+
+BATCH = 512  # messages per detector batch (and per progress update)
+CACHE_CHARS = 120  # messages up to this long are remembered: "ok", "haha", "love you x" recur all the time
+CACHE_SIZE = 50_000
+START_GAP = timedelta(hours=6)  # a message after this long a quiet starts a new conversation
+SILENCE = timedelta(hours=48)  # the shortest silence counted in the hot-and-cold rhythm...
+SILENCE_VS_USUAL = 4  # ...and it must also be this many times the person's usual reply gap
+MIN_SILENCES = 3  # "again and again": fewer is one bad week, not a rhythm
+BURST = timedelta(hours=1)  # messages this close before a silence count as what was said before it
+BLOCK = 50  # chats without times are charted by blocks of this many messages
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class MessageFlags:
+    """A flagged message (or one that mentions harm): its flags index the message's own text."""
+
+    message: Message
+    flags: tuple[Flag, ...]
+    safety: safety_lib.SafetyFinding | None = None
+
+    @property
+    def patterns(self) -> list[str]:
+        found = {f.pattern for f in self.flags}
+        return [p for p in PATTERN_IDS if p in found]
+
+
+@dataclass
+class PersonFigures:
+    name: str
+    messages: int = 0
+    flagged: int = 0
+    by_pattern: Counter = field(default_factory=Counter)  # pattern -> messages with it
+    starts: int | None = None  # conversations this person started (None without times)
+    median_reply_minutes: float | None = None  # how long they usually take to answer
+    replies: int = 0
+
+    @property
+    def flagged_share(self) -> float:
+        return self.flagged / self.messages if self.messages else 0.0
+
+    def to_dict(self) -> dict:
+        return {"messages": self.messages, "flagged": self.flagged, "flagged_share": round(self.flagged_share, 4),
+                "by_pattern": {p: self.by_pattern[p] for p in PATTERN_IDS if self.by_pattern[p]},
+                "conversations_started": self.starts,
+                "median_reply_minutes": None if self.median_reply_minutes is None else round(self.median_reply_minutes, 1),
+                "replies": self.replies}
+
+
+@dataclass(frozen=True)
+class Silence:
+    """A warm message, then no word from its sender for `hours` while the others wrote `unanswered` messages."""
+
+    warm: Message
+    back: Message
+    hours: float
+    unanswered: int
+
+
+@dataclass(frozen=True)
+class HotColdObservation:
+    person: str
+    silences: tuple[Silence, ...]
+
+    def wording(self, whose: str | None = None) -> str:
+        """The observation in the tool's calm voice; `whose` is "Your" when the person is the reader."""
+        whose = whose or f"{self.person}'s"
+        days = sorted(s.hours / 24 for s in self.silences)
+        waited = sum(s.unanswered for s in self.silences)
+        return (f"{whose} warm messages were followed by a long silence {len(self.silences)} times "
+                f"({_days(days[0])} to {_days(days[-1])}, while {waited:,} messages waited for an answer). "
+                "That rhythm, warmth and then silence, could read as hot and cold. There may be ordinary reasons "
+                "the chat doesn't show.")
+
+    def to_dict(self) -> dict:
+        return {"person": self.person, "wording": self.wording(),
+                "silences": [{"warm": s.warm.where, "warm_index": s.warm.index, "back": s.back.where,
+                              "back_index": s.back.index, "hours": round(s.hours, 1), "unanswered": s.unanswered}
+                             for s in self.silences]}
+
+
+def minutes_words(minutes: float | None) -> str:
+    """'4 min', '2.5 hours', '3 days' for a reply gap."""
+    if minutes is None:
+        return "no replies to measure"
+    if minutes < 90:
+        return f"{minutes:.0f} min"
+    if minutes < 48 * 60:
+        return f"{minutes / 60:.1f} hours"
+    return f"{minutes / 1440:.0f} days"
+
+
+def _days(n: float) -> str:
+    return f"{n:.0f} day{'' if round(n) == 1 else 's'}" if n >= 1.5 else f"{n * 24:.0f} hours"
+
+
+@dataclass
+class ConversationReport:
+    chat: Chat
+    flagged: list[MessageFlags]  # in message order
+    people: dict[str, PersonFigures]
+    timeline: Counter  # (period, person, pattern) -> flagged messages; period: week start, or block number untimed
+    hot_cold: list[HotColdObservation]
+    not_checked: int = 0  # messages over the length limit (their safety was still checked)
+    seconds: float = 0.0
+
+    @property
+    def timed(self) -> bool:
+        return self.chat.timed
+
+    @property
+    def safety(self) -> safety_lib.SafetyFinding | None:
+        """One finding for the whole chat (the union of kinds), so the notice comes first once."""
+        kinds = {k for m in self.flagged if m.safety is not None for k in m.safety.kinds}
+        if not kinds:
+            return None
+        return safety_lib.SafetyFinding(tuple(k for k in (safety_lib.SELF_HARM, safety_lib.VIOLENCE) if k in kinds))
+
+    def flagged_by(self, people: Iterable[str]) -> list[MessageFlags]:
+        wanted = set(people)
+        return [m for m in self.flagged if m.message.sender in wanted and m.flags]
+
+    def to_dict(self, person: str | None = None) -> dict:
+        """Per-message flags (every message, or one person's) and the per-person figures."""
+        by_index = {m.message.index: m for m in self.flagged}
+        messages = []
+        for message in self.chat.messages:
+            if person is not None and message.sender != person:
+                continue
+            found = by_index.get(message.index)
+            messages.append({"index": message.index, "sender": message.sender, "where": message.where,
+                             "sent": message.sent.isoformat() if message.sent else None,
+                             "flags": [f.to_dict() for f in found.flags] if found else [],
+                             "safety": safety_lib.to_dict(found.safety) if found else None})
+        chosen = [person] if person is not None else list(self.people)
+        return {"chat": {"format": self.chat.format, "title": self.chat.title, "people": self.chat.people,
+                         "messages": len(self.chat.messages), "timed": self.timed,
+                         "skipped": dict(self.chat.skipped), "not_checked": self.not_checked},
+                "people": {p: self.people[p].to_dict() for p in chosen},
+                "hot_cold": [o.to_dict() for o in self.hot_cold if person is None or o.person == person],
+                "messages": messages, "seconds": round(self.seconds, 2)}
+
+
+def period_of(message: Message, timed: bool) -> date | int:
+    """The chart's time bucket: the Monday of the message's week, or its block of messages when there are no times."""
+    if timed:
+        day = message.sent.date()
+        return day - timedelta(days=day.weekday())
+    return message.index // BLOCK
+
+
+def analyze_chat(detector, chat: Chat, progress: Progress | None = None, batch: int = BATCH) -> ConversationReport:
+    """Check every message of the chat with the detector and work out the figures. `progress(done, total)` is called
+    after each batch."""
+    started = time.perf_counter()
+    messages, timed = chat.messages, chat.timed
+    cache: dict[str, tuple[tuple[Flag, ...], safety_lib.SafetyFinding | None]] = {}
+    flagged: list[MessageFlags] = []
+    people = {name: PersonFigures(name) for name in chat.people}
+    timeline: Counter = Counter()
+    not_checked = 0
+    for first in range(0, len(messages), batch):
+        chunk = messages[first:first + batch]
+        fresh = list(dict.fromkeys(m.text for m in chunk if m.text not in cache))
+        results = dict(zip(fresh, detector.analyze_many(fresh), strict=True))
+        for message in chunk:
+            if message.text in cache:
+                flags, finding = cache[message.text]
+            else:
+                result = results[message.text]
+                if isinstance(result, TextTooLongError):
+                    not_checked += 1
+                    flags, finding = (), safety_lib.check(message.text)
+                else:
+                    flags, finding = tuple(result.flags), result.safety
+                    if len(message.text) <= CACHE_CHARS and len(cache) < CACHE_SIZE:
+                        cache[message.text] = (flags, finding)
+            figures = people[message.sender]
+            figures.messages += 1
+            if flags or finding is not None:
+                flagged.append(MessageFlags(message, flags, finding))
+            if flags:
+                figures.flagged += 1
+                period = period_of(message, timed)
+                for pattern in {f.pattern for f in flags}:
+                    figures.by_pattern[pattern] += 1
+                    timeline[(period, message.sender, pattern)] += 1
+        if progress is not None:
+            progress(min(first + batch, len(messages)), len(messages))
+    if timed:
+        _rhythm_figures(messages, people)
+    report = ConversationReport(chat, flagged, people, timeline, hot_cold_observations(messages, people) if timed else [],
+                                not_checked)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _rhythm_figures(messages: list[Message], people: dict[str, PersonFigures]) -> None:
+    """Conversations started and the usual reply gap, per person."""
+    gaps: dict[str, list[float]] = {name: [] for name in people}
+    for name in people:
+        people[name].starts = 0
+    for before, message in pairwise([None, *messages]):
+        if before is None or message.sent - before.sent >= START_GAP:
+            people[message.sender].starts += 1
+        elif message.sender != before.sender:
+            gaps[message.sender].append((message.sent - before.sent).total_seconds() / 60)
+    for name, found in gaps.items():
+        people[name].replies = len(found)
+        people[name].median_reply_minutes = statistics.median(found) if found else None
+
+
+def hot_cold_observations(messages: list[Message], people: dict[str, PersonFigures]) -> list[HotColdObservation]:
+    """Per person: warm messages followed by a long silence they didn't explain while others kept writing."""
+    lex = chat_lexicon()
+    own: dict[str, list[Message]] = {name: [] for name in people}
+    for message in messages:
+        own[message.sender].append(message)
+    found = []
+    for name, mine in own.items():
+        usual = people[name].median_reply_minutes or 0.0
+        longest = max(SILENCE, timedelta(minutes=usual * SILENCE_VS_USUAL))
+        silences = []
+        for k, (last, back) in enumerate(pairwise(mine)):
+            gap = back.sent - last.sent
+            if gap < longest:
+                continue
+            burst = [last]  # what they wrote just before going quiet
+            while k - len(burst) >= 0 and last.sent - mine[k - len(burst)].sent < BURST:
+                burst.append(mine[k - len(burst)])
+            warm = next((m for m in burst if lex.warm.search(m.text)), None)
+            if warm is None or any(lex.away.search(m.text) for m in [*burst, back]):
+                continue  # not warm, or explained: "off to bed x", "sorry, phone died"
+            unanswered = back.index - last.index - 1  # every message in between is someone else's
+            if unanswered:
+                silences.append(Silence(warm, back, gap.total_seconds() / 3600, unanswered))
+        if len(silences) >= MIN_SILENCES:
+            found.append(HotColdObservation(name, tuple(silences)))
+    return found
