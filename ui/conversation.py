@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from classifier.conversation import Chat, ConversationReport, MessageFlags, analyze_chat, read_chat
 from classifier.conversation.analysis import BLOCK, minutes_words
@@ -14,7 +14,9 @@ from . import checker
 
 MINE = "mine"
 THEIRS = "theirs"
-VIEW_LABELS = {MINE: "My messages: what I could say differently", THEIRS: "Their messages: what may be working on me"}
+VIEW_LABELS = {MINE: "My messages", THEIRS: "Their messages"}
+VIEW_HELP = ("My messages: what I could say differently, with sincere ways to say it. "
+             "Their messages: what may be working on me, with calm ways to answer.")
 PAGE_SIZE = 10
 
 
@@ -79,7 +81,8 @@ def chart_rows(report: ConversationReport, catalogue: Mapping) -> list[dict]:
     """One row per (period, person, pattern) with flagged messages: what the chart of patterns over time draws."""
     rows = []
     for (period, person, pattern), n in sorted(report.timeline.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
-        rows.append({"period": period if isinstance(period, date) else period_label(period), "order": str(period),
+        rows.append({"period": period if isinstance(period, date) else period_label(period),
+                     "period_end": period + timedelta(days=7) if isinstance(period, date) else None,
                      "person": person, "pattern": catalogue[pattern].name, "pattern_id": pattern, "messages": n})
     return rows
 

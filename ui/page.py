@@ -26,6 +26,10 @@ def _warm_in_background() -> None:
         if _warm_started:
             return
         _warm_started = True
+        # narwhals imports itself circularly, so two threads importing it at once deadlock in importlib; the warm-up
+        # reaches it through scikit-learn and the conversation page through Altair. Import it here first (40 ms).
+        import narwhals.stable.v1  # noqa: F401
+        import narwhals.stable.v2  # noqa: F401
 
     def warm() -> None:
         try:

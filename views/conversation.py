@@ -117,7 +117,8 @@ me_col, view_col = st.columns([2, 3], vertical_alignment="bottom")
 me = me_col.selectbox("Which one is you?", options=chat.people, key="conv_me", placeholder="Choose…",
                       on_change=reset_view)  # its value is set (guessed, or None) when the chat is read
 view = view_col.segmented_control("Look at", options=[convo.MINE, convo.THEIRS], format_func=convo.VIEW_LABELS.get,
-                                  default=convo.THEIRS, required=True, key="conv_view", on_change=reset_view)
+                                  default=convo.THEIRS, required=True, key="conv_view", on_change=reset_view,
+                                  help=convo.VIEW_HELP)
 
 # --- figures and the chart -------------------------------------------------------------------------------------------
 
@@ -132,20 +133,27 @@ if rows:
     colour = alt.Color("pattern:N", title="Pattern", legend=alt.Legend(orient="bottom", columns=2),
                        scale=alt.Scale(domain=[cat[p].name for p in patterns], range=[swatch(p).border for p in patterns]))
     if report.timed:
-        frame["period"] = pd.to_datetime(frame["period"])
-        x = alt.X("yearmonthdate(period):T", title="Week starting", axis=alt.Axis(format="%-d %b %y"),
-                  scale=alt.Scale(domain=[frame.period.min().isoformat(), (frame.period.max() + pd.Timedelta(days=7)).isoformat()]))
+        frame["period"], frame["period_end"] = pd.to_datetime(frame["period"]), pd.to_datetime(frame["period_end"])
+        weeks = list(pd.date_range(frame.period.min(), frame.period.max(), freq="7D"))
+        # a tick on each week's Monday while they fit; Vega's own week ticks fall on Sundays
+        ticks = dict(values=[w.isoformat() for w in weeks]) if len(weeks) <= 12 else {}
+        x = alt.X("period:T", title="Week starting", axis=alt.Axis(format="%-d %b %y", **ticks),
+                  scale=alt.Scale(domain=[frame.period.min().isoformat(), frame.period_end.max().isoformat()]))
+        x2 = alt.X2("period_end:T")
     else:
-        x = alt.X("period:N", title="Messages", sort=sorted(set(frame.period), key=lambda s: int(s.split()[1].split("–")[0].replace(",", ""))))
+        x = alt.X("period:N", title="Messages", sort=[convo.period_label(b) for b in range(len(chat.messages) // convo.BLOCK + 1)])
+        x2 = None
     charts = []
     for person in chat.people:
         mine = frame[frame.person == person]
         if mine.empty:
             continue
-        charts.append(alt.Chart(mine, title=f"{person} (you)" if person == me else person).mark_bar().encode(
-            x=x, y=alt.Y("sum(messages):Q", title="Messages"), color=colour,
-            tooltip=[alt.Tooltip("pattern:N", title="Pattern"), alt.Tooltip("sum(messages):Q", title="Messages")],
-        ).properties(height=160))
+        encoding = dict(x=x, y=alt.Y("sum(messages):Q", title="Messages", axis=alt.Axis(tickMinStep=1, format="d")), color=colour,
+                        tooltip=[alt.Tooltip("pattern:N", title="Pattern"), alt.Tooltip("sum(messages):Q", title="Messages")])
+        if x2 is not None:
+            encoding["x2"] = x2
+        charts.append(alt.Chart(mine, title=f"{person} (you)" if person == me else person)
+                      .mark_bar(stroke="white", strokeWidth=1).encode(**encoding).properties(height=140))
     st.altair_chart(alt.vconcat(*charts).resolve_scale(x="shared", color="shared"), width="stretch")
     st.caption("Messages with a possible pattern, per " + ("week." if report.timed else f"block of {convo.BLOCK} messages."))
 else:

@@ -76,9 +76,9 @@ class Progress:
         self.total, self.stream, self.enabled = max(1, total_lines), stream, enabled
         self.started = self.last = time.perf_counter()
 
-    def update(self, done: int, position: int) -> None:
+    def update(self, done: int, position: int, final: bool = False) -> None:
         now = time.perf_counter()
-        if not self.enabled or now - self.last < 0.5:
+        if not self.enabled or (now - self.last < 0.5 and not final):
             return
         self.last = now
         share = min(1.0, position / self.total)

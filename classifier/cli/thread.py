@@ -67,7 +67,8 @@ def summary_text(report: ConversationReport, catalogue, person: str | None = Non
 
 
 def run_thread(detector, source: str, person: str | None, as_json: bool, progress: bool | None,
-               out: IO[str] = sys.stdout, err: IO[str] = sys.stderr) -> int:
+               out: IO[str] | None = None, err: IO[str] | None = None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
     try:
         data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
     except OSError as exc:
@@ -83,7 +84,7 @@ def run_thread(detector, source: str, person: str | None, as_json: bool, progres
         return 2
     show = progress if progress is not None else (err.isatty() and len(chat.messages) >= PROGRESS_FROM)
     bar = Progress(len(chat.messages), err, show)
-    report = analyze_chat(detector, chat, progress=lambda done, total: bar.update(done, done))
+    report = analyze_chat(detector, chat, progress=lambda done, total: bar.update(done, done, final=done == total))
     bar.close()
     if as_json:
         json.dump(report.to_dict(person), out, ensure_ascii=False)

@@ -27,7 +27,7 @@ CACHE_CHARS = 120  # messages up to this long are remembered: "ok", "haha", "lov
 CACHE_SIZE = 50_000
 START_GAP = timedelta(hours=6)  # a message after this long a quiet starts a new conversation
 SILENCE = timedelta(hours=48)  # the shortest silence counted in the hot-and-cold rhythm...
-SILENCE_VS_USUAL = 4  # ...and it must also be this many times the person's usual reply gap
+SILENCE_VS_USUAL = 4  # ...and it must also be this many times as long as they take to answer when engaged
 MIN_SILENCES = 3  # "again and again": fewer is one bad week, not a rhythm
 BURST = timedelta(hours=1)  # messages this close before a silence count as what was said before it
 BLOCK = 50  # chats without times are charted by blocks of this many messages
@@ -57,6 +57,9 @@ class PersonFigures:
     by_pattern: Counter = field(default_factory=Counter)  # pattern -> messages with it
     starts: int | None = None  # conversations this person started (None without times)
     median_reply_minutes: float | None = None  # how long they usually take to answer
+    # how fast they answer when engaged (the quickest quarter of their answers): the yardstick for a long silence,
+    # which the silences themselves can't inflate the way they inflate the median
+    engaged_reply_minutes: float | None = None
     replies: int = 0
 
     @property
@@ -227,11 +230,13 @@ def _rhythm_figures(messages: list[Message], people: dict[str, PersonFigures]) -
     for before, message in pairwise([None, *messages]):
         if before is None or message.sent - before.sent >= START_GAP:
             people[message.sender].starts += 1
-        elif message.sender != before.sender:
+        if before is not None and message.sender != before.sender:  # an answer, however long it took
             gaps[message.sender].append((message.sent - before.sent).total_seconds() / 60)
     for name, found in gaps.items():
         people[name].replies = len(found)
         people[name].median_reply_minutes = statistics.median(found) if found else None
+        people[name].engaged_reply_minutes = (statistics.quantiles(found, n=4, method="inclusive")[0]
+                                              if len(found) > 1 else found[0] if found else None)
 
 
 def hot_cold_observations(messages: list[Message], people: dict[str, PersonFigures]) -> list[HotColdObservation]:
@@ -242,7 +247,7 @@ def hot_cold_observations(messages: list[Message], people: dict[str, PersonFigur
         own[message.sender].append(message)
     found = []
     for name, mine in own.items():
-        usual = people[name].median_reply_minutes or 0.0
+        usual = people[name].engaged_reply_minutes or 0.0
         longest = max(SILENCE, timedelta(minutes=usual * SILENCE_VS_USUAL))
         silences = []
         for k, (last, back) in enumerate(pairwise(mine)):

@@ -150,3 +150,35 @@ def test_other_pages_render(page):
             expect(page.locator("mark.s-mark").first).to_be_visible()
         _shot(page, name)
     assert page.dialogs == []  # type: ignore[attr-defined]
+
+
+CONVERSATION_SHOT = ROOT / "docs" / "screenshot-conversation.png"
+
+
+def test_conversation_upload_in_the_browser(page):
+    """Upload the demo chat (docs/example-chat.txt) through the real file input and see the chart and the flags."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("link", name="Look at a conversation").first.click()
+    expect(page.get_by_role("heading", name="Look at a conversation").first).to_be_visible()
+    settle(page)
+    demo = ROOT / "docs" / "example-chat.txt"
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+        {"name": "WhatsApp Chat with Sam.txt", "mimeType": "text/plain", "buffer": demo.read_bytes()})
+    settle(page)
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    expect(chart).to_be_visible()
+    expect(chart.locator("canvas, svg").first).to_be_visible()  # vega drew it
+    expect(page.get_by_text("Sam's warm messages were followed by a long silence 3 times")).to_be_visible()
+    expect(page.locator('mark.s-mark[data-pattern~="jealousy_bait"]').first).to_be_visible()
+    expect(page.get_by_role("heading", name="6 of their messages may be working on you")).to_be_visible()
+    page.set_viewport_size({"width": 1100, "height": 2300})  # the page scrolls inside the app: show the list too
+    settle(page)
+    page.wait_for_timeout(800)  # let the chart finish its entry transition
+    CONVERSATION_SHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(CONVERSATION_SHOT), full_page=True)  # for the README
+    page.get_by_role("button", name="Forget this chat").click()
+    settle(page)
+    expect(page.get_by_text("Upload an export or paste a thread to begin")).to_be_visible()
+    expect(page.locator('[data-testid="stVegaLiteChart"]')).to_have_count(0)
+    assert page.dialogs == []  # type: ignore[attr-defined]

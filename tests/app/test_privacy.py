@@ -1,4 +1,4 @@
-"""Privacy: a draft leaves no trace on disk or in any log, and checking a draft opens no network connection.
+"""Privacy: a draft or an uploaded chat leaves no trace on disk or in any log, and checking opens no network connection.
 
 With opt-in feedback off (the default), a full session with a unique marker in the draft (check, open the cards, use a
 suggestion, dismiss a flag, received mode, every page) is followed by a search of the project folder, the temporary
@@ -173,6 +173,54 @@ def test_app_session_leaves_no_trace(tmp_path, monkeypatch, capfd, every_log_rec
     assert holders_of(marker, search_roots(), since) == []
 
 
+def chat_with(marker: str) -> bytes:
+    """A WhatsApp export whose flagged messages (on both sides) carry the marker."""
+    from benchmarks import synthetic_chat as sc
+
+    rows = [(who, when, f"{text} {marker}" if k % 3 == 0 else text) for k, (who, when, text) in enumerate(sc.demo())]
+    rows.append(("Alex", rows[-1][1], f"its whatever {marker}, doesnt matter to me either way 🤷 lol"))
+    rows.append(("Sam", rows[-1][1], f"it's them or me {marker}, choose"))
+    return sc.android(rows).encode()
+
+
+def run_upload_session(marker: str) -> None:
+    """Upload a chat, look at both people's messages (cards, rewrites, calm replies), then forget it."""
+    from ui import conversation as convo
+
+    at = new_app()
+    at.switch_page("views/conversation.py").run()
+    at.file_uploader[0].upload("WhatsApp Chat with Sam.txt", chat_with(marker), "text/plain").run()
+    assert not at.exception, at.exception
+    assert any(marker in h for h in htmls(at)), "the uploaded messages are really on the page"
+    for me in ("Alex", "Sam"):
+        at.selectbox(key="conv_me").set_value(me).run()
+        for view in (convo.MINE, convo.THEIRS):
+            at.segmented_control(key="conv_view").set_value(view).run()
+            assert not at.exception, at.exception
+    assert "Sincere ways to say it" in page_text(at) or "Calm ways you could answer" in page_text(at)
+    at.button(key="conv_forget").click().run()
+    assert not at.exception
+    assert not any(marker in h for h in htmls(at))
+    at.text_area(key="conv_paste").input(f"Sam: it's them or me {marker}, choose\nAlex: ok").run()
+    at.button(key="conv_read_paste").click().run()
+    assert not at.exception
+
+
+def test_uploaded_chat_leaves_no_trace(tmp_path, monkeypatch, capfd, every_log_record, caplog):
+    monkeypatch.setenv(MODEL_ENV, str(usable_model()))
+    monkeypatch.setenv("SINCERELY_DATA_DIR", str(tmp_path / "userdata"))
+    marker = new_marker()
+    since = time.time() - 1
+    run_upload_session(marker)
+    out, err = capfd.readouterr()
+    assert len(every_log_record.lines) > 1
+    for name, text in (("stdout", out), ("stderr", err), ("caplog", caplog.text),
+                       ("log records", "\n".join(every_log_record.lines))):
+        assert marker not in text, f"the uploaded chat reached {name}"
+    assert holders_of(marker, search_roots(), since) == []
+    assert not (tmp_path / "userdata").exists()
+
+
 # --- no network ------------------------------------------------------------------------------------------------------
 
 
@@ -308,6 +356,16 @@ def test_browser_session_leaves_no_trace(tmp_path):
             page.get_by_role("button", name="Check", exact=True).click()
             settle(page)
             expect(page.locator(".s-verdict-title").first).to_contain_text("could be working on you")
+            page.get_by_role("link", name="Look at a conversation").first.click()
+            settle(page)
+            page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+                {"name": "WhatsApp Chat with Sam.txt", "mimeType": "text/plain", "buffer": chat_with(marker)})
+            settle(page)
+            expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
+            expect(page.locator(".s-draft", has_text=marker).first).to_be_visible()
+            page.get_by_text("My messages", exact=True).click()
+            settle(page)
+            expect(page.locator(".s-draft", has_text=marker).first).to_be_visible()
             for label in ("Pattern guide", "Practice", "About & privacy"):
                 page.get_by_role("link", name=label).first.click()
                 settle(page)
