@@ -86,6 +86,8 @@ st.subheader("Privacy")
 st.markdown(
     "- **Your drafts stay in this app's process.** They are checked on this computer, in memory, and are gone "
     "when you close the tab. Nothing is sent to any server or third party.\n"
+    "- **Uploaded chats stay in memory too.** A chat export you upload on *Look at a conversation* is read in this "
+    "app's memory, never written to disk, and gone when you press *Forget this chat* or close the tab.\n"
     "- **Nothing is stored unless you opt in.** The *Help improve the model* switch on the check page is off by "
     "default. Only when you turn it on are the draft, the flag and your answer saved, to a CSV file on this "
     f"computer: `{feedback.feedback_path()}`.\n"

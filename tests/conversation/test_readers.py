@@ -256,3 +256,12 @@ def test_nothing_is_lost_silently():
     headers = sum(bool(rd.ANDROID_HEADER.match(line)) for line in text.splitlines())
     assert len(chat.messages) + sum(chat.skipped.values()) == headers
     assert chat.skipped == {"system": 1, "media": 1}
+
+
+def test_the_app_upload_limit_matches_the_readers_limit():
+    import tomllib
+
+    from support.app import ROOT
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] * 2**20 == rd.MAX_EXPORT_BYTES
