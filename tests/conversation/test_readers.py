@@ -265,3 +265,30 @@ def test_the_app_upload_limit_matches_the_readers_limit():
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] * 2**20 == rd.MAX_EXPORT_BYTES
+
+
+@given(st.one_of(st.binary(max_size=400), st.text(max_size=400)))
+def test_any_input_is_read_or_refused_with_export_error(data):
+    """Random bytes or text never crash the reader: a Chat, or an ExportError."""
+    try:
+        chat = read_chat(data, "upload")
+    except ExportError as exc:
+        assert str(exc)
+    else:
+        assert chat.messages and all(m.text.strip() for m in chat.messages)
+
+
+@given(st.lists(st.sampled_from([
+    "14/03/2026, 09:01 - Sam: hi", "[14/03/2026, 09:01:00] Alex: hey", "Sam: hello", "{", "}", '"messages": [',
+    "3/14/26, 9:05\u202fPM - Sam: yo", "31/12/2026, 25:61 - Sam: late", "", "   ", "\u200e", "<Media omitted>",
+    "not a header at all", "PK\x03\x04", "\x00\x01", "Note: a label", "99/99/99, 99:99 - x: y"]), max_size=12))
+def test_shuffled_export_lines_never_crash_the_reader_or_the_page_logic(lines):
+    from ui import conversation as convo
+
+    text = "\n".join(lines)
+    try:
+        read_chat(text)
+    except ExportError:
+        pass
+    loaded = convo.load(text.encode(), "chat.txt")
+    assert (loaded.chat is None) != (loaded.error is None)
