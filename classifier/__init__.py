@@ -5,7 +5,8 @@ The public API. Names are imported lazily so that the catalogue and the corpus t
     from classifier import Detector, Rewriter
     detector = Detector.load()
     analysis = detector.analyze(text)            # flags with offsets into text
-    result = Rewriter(detector).suggest(analysis)  # alternatives per flag and the whole message
+    result = Rewriter(detector).suggest(text, analysis)  # alternatives per flag and the whole message
+    report = analyze_chat(detector, read_chat(export_bytes, "WhatsApp Chat with Sam.txt"))  # a whole chat
 """
 from importlib import import_module
 
@@ -14,6 +15,8 @@ _EXPORTS = {
     "Analysis": "detect.results", "Detector": "detect.detector", "Flag": "detect.results",
     "Alternative": "rewrite.types", "RewriteResult": "rewrite.types", "Suggestion": "rewrite.types",
     "Rewriter": "rewrite.rewriter",
+    "Chat": "conversation", "ConversationReport": "conversation", "analyze_chat": "conversation",
+    "read_chat": "conversation", "ExportError": "errors",
     "MAX_CHARS": "errors", "SincerelyError": "errors", "CatalogueError": "errors", "CorpusError": "errors",
     "ModelFileError": "errors", "TextTooLongError": "errors",
 }

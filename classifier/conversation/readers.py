@@ -180,8 +180,17 @@ def _read_whatsapp(lines: list[str], header: re.Pattern[str], fmt: str) -> Chat:
         if not sep:
             chat.skipped["system"] += 1  # Android writes system lines with no sender
             continue
-        _add(chat, sender.strip().lstrip("\u200e~ "), body, sent, f"line {number}")
+        _add(chat, clean_sender(sender), body, sent, f"line {number}")
     return chat
+
+
+_BIDI_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def clean_sender(name: str) -> str:
+    """A sender as people know them: without the direction marks phones wrap around numbers, or the "~" WhatsApp puts
+    before someone not in your contacts."""
+    return name.translate(_BIDI_MARKS).strip().lstrip("~").strip()
 
 
 def _add(chat: Chat, sender: str, body: str, sent: datetime | None, where: str) -> None:

@@ -292,3 +292,11 @@ def test_shuffled_export_lines_never_crash_the_reader_or_the_page_logic(lines):
         pass
     loaded = convo.load(text.encode(), "chat.txt")
     assert (loaded.chat is None) != (loaded.error is None)
+
+
+def test_senders_lose_direction_marks_and_the_non_contact_tilde():
+    text = ("[14/03/2026, 09:01:00] \u202a+44 7700 900123\u202c: hi\n"
+            "[14/03/2026, 09:02:00] ~\u202fPriya: hey\n"
+            "14/03/2026, 09:03 - ~ Priya: and me")
+    assert read_chat(text).people == ["+44 7700 900123", "Priya"]
+    assert read_chat(text.split("\n")[2]).people == ["Priya"]
