@@ -29,7 +29,7 @@ START_GAP = timedelta(hours=6)  # a message after this long a quiet starts a new
 SILENCE = timedelta(hours=48)  # the shortest silence counted in the hot-and-cold rhythm...
 SILENCE_VS_USUAL = 4  # ...and it must also be this many times as long as they take to answer when engaged
 MIN_SILENCES = 3  # "again and again": fewer is one bad week, not a rhythm
-BURST = timedelta(hours=1)  # messages this close before a silence count as what was said before it
+WARM_VS_OTHER = 2.0  # warm turns must come before a silence at least this many times as often as their other turns
 BLOCK = 50  # chats without times are charted by blocks of this many messages
 
 Progress = Callable[[int, int], None]
@@ -88,19 +88,25 @@ class Silence:
 class HotColdObservation:
     person: str
     silences: tuple[Silence, ...]
+    warm_turns: int = 0  # turns that ended warm, silence or not
+    other_silences: int = 0  # their other turns followed by a long silence...
+    other_turns: int = 0  # ...out of this many
 
     def wording(self, whose: str | None = None) -> str:
         """The observation in the tool's calm voice; `whose` is "Your" when the person is the reader."""
+        owner = "yours" if whose == "Your" else "theirs"
         whose = whose or f"{self.person}'s"
         days = sorted(s.hours / 24 for s in self.silences)
         waited = sum(s.unanswered for s in self.silences)
         return (f"{whose} warm messages were followed by a long silence {len(self.silences)} times "
-                f"({_days(days[0])} to {_days(days[-1])}, while {waited:,} messages waited for an answer). "
-                "That rhythm, warmth and then silence, could read as hot and cold. There may be ordinary reasons "
-                "the chat doesn't show.")
+                f"({_days(days[0])} to {_days(days[-1])}, while {waited:,} messages waited for an answer): "
+                f"that is {len(self.silences)} of the {self.warm_turns} times a turn of {owner} ended warmly, against "
+                f"{self.other_silences} of {self.other_turns} other turns. That rhythm, warmth and then silence, could read as hot and cold. "
+                "There may be ordinary reasons the chat doesn't show.")
 
     def to_dict(self) -> dict:
-        return {"person": self.person, "wording": self.wording(),
+        return {"person": self.person, "wording": self.wording(), "warm_turns": self.warm_turns,
+                "other_silences": self.other_silences, "other_turns": self.other_turns,
                 "silences": [{"warm": s.warm.where, "warm_index": s.warm.index, "back": s.back.where,
                               "back_index": s.back.index, "hours": round(s.hours, 1), "unanswered": s.unanswered}
                              for s in self.silences]}
@@ -239,8 +245,21 @@ def _rhythm_figures(messages: list[Message], people: dict[str, PersonFigures]) -
                                               if len(found) > 1 else found[0] if found else None)
 
 
+def turns_of(mine: list[Message]) -> list[list[Message]]:
+    """A person's messages grouped into turns: what they wrote before anyone else wrote back."""
+    turns: list[list[Message]] = []
+    for message in mine:
+        if turns and message.index == turns[-1][-1].index + 1:
+            turns[-1].append(message)
+        else:
+            turns.append([message])
+    return turns
+
+
 def hot_cold_observations(messages: list[Message], people: dict[str, PersonFigures]) -> list[HotColdObservation]:
-    """Per person: warm messages followed by a long silence they didn't explain while others kept writing."""
+    """Per person: turns that end warm and are followed by a long silence they didn't explain while others kept
+    writing, again and again, and clearly more often than their other turns are (in a long chat, some warm goodbyes
+    come before a quiet week by chance)."""
     lex = chat_lexicon()
     own: dict[str, list[Message]] = {name: [] for name in people}
     for message in messages:
@@ -249,20 +268,20 @@ def hot_cold_observations(messages: list[Message], people: dict[str, PersonFigur
     for name, mine in own.items():
         usual = people[name].engaged_reply_minutes or 0.0
         longest = max(SILENCE, timedelta(minutes=usual * SILENCE_VS_USUAL))
-        silences = []
-        for k, (last, back) in enumerate(pairwise(mine)):
-            gap = back.sent - last.sent
-            if gap < longest:
-                continue
-            burst = [last]  # what they wrote just before going quiet
-            while k - len(burst) >= 0 and last.sent - mine[k - len(burst)].sent < BURST:
-                burst.append(mine[k - len(burst)])
-            warm = next((m for m in burst if lex.warm.search(m.text)), None)
-            if warm is None or any(lex.away.search(m.text) for m in [*burst, back]):
-                continue  # not warm, or explained: "off to bed x", "sorry, phone died"
-            unanswered = back.index - last.index - 1  # every message in between is someone else's
-            if unanswered:
-                silences.append(Silence(warm, back, gap.total_seconds() / 3600, unanswered))
-        if len(silences) >= MIN_SILENCES:
-            found.append(HotColdObservation(name, tuple(silences)))
+        silences: list[Silence] = []
+        counts = Counter()  # (warm turn?, followed by a silence?) -> turns
+        for turn, following in pairwise(turns_of(mine)):
+            last, back = turn[-1], following[0]
+            warm = next((m for m in reversed(turn) if lex.warm.search(m.text)), None)
+            silent = (back.sent - last.sent >= longest
+                      and not any(lex.away.search(m.text) for m in [*turn, back]))  # "off to bed x", "phone died"
+            counts[warm is not None, silent] += 1
+            if warm is not None and silent:
+                silences.append(Silence(warm, back, (back.sent - last.sent).total_seconds() / 3600,
+                                        back.index - last.index - 1))
+        warm_rate = len(silences) / max(1, counts[True, True] + counts[True, False])
+        other_rate = counts[False, True] / max(1, counts[False, True] + counts[False, False])
+        if len(silences) >= MIN_SILENCES and warm_rate >= WARM_VS_OTHER * other_rate:
+            found.append(HotColdObservation(name, tuple(silences), counts[True, True] + counts[True, False],
+                                            counts[False, True], counts[False, True] + counts[False, False]))
     return found
