@@ -1,6 +1,7 @@
 """The conversation view at the scale of a real chat: a synthetic 50,000-message WhatsApp export read and analysed
-in process, through `python -m classifier thread` in a fresh process (wall time and peak memory, beside a 10,000-message
-run to show memory grows with the export, not the analysis), and uploaded to the page under AppTest."""
+in process, through `python -m classifier thread` in a fresh process (every core and one process; wall time and peak
+memory, beside a 10,000-message run to show memory grows with the export, not the analysis), and uploaded to the
+page under AppTest (one process: the app never forks its threaded server)."""
 from __future__ import annotations
 
 import resource
@@ -17,13 +18,15 @@ from classifier.paths import ROOT
 MESSAGES = 50_000
 
 
-def _cli_run(path: Path) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of `thread --json` on the file in a fresh process."""
+def _cli_run(path: Path, jobs: int = 0) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB of the largest process) of `thread --json --jobs N` on the file, started fresh
+    (jobs 0: the default, every core)."""
     code = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
-            "subprocess.run([sys.executable, '-m', 'classifier', 'thread', sys.argv[1], '--json'], check=True, "
-            "stdout=subprocess.DEVNULL); "
+            "subprocess.run([sys.executable, '-m', 'classifier', 'thread', sys.argv[1], '--json', '--jobs', sys.argv[2]], "
+            "check=True, stdout=subprocess.DEVNULL); "
             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
-    out = subprocess.run([sys.executable, "-c", code, str(path)], cwd=ROOT, check=True, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-c", code, str(path), str(jobs)], cwd=ROOT, check=True, capture_output=True,
+                         text=True)
     seconds, peak = out.stdout.split()
     return round(float(seconds), 2), round(float(peak), 1)
 
@@ -61,11 +64,15 @@ def measure(detector, messages: int = MESSAGES) -> dict:
     analyze_chat(detector, unique)
     figures["conversation_analyze_all_distinct_s"] = round(time.perf_counter() - t0, 2)
     with tempfile.TemporaryDirectory() as tmp:
-        big_file, small_file = Path(tmp) / "big.txt", Path(tmp) / "small.txt"
+        big_file, small_file, unique_file = Path(tmp) / "big.txt", Path(tmp) / "small.txt", Path(tmp) / "unique.txt"
         big_file.write_text(text, encoding="utf-8")
         small_file.write_text(sc.android(chat_lines[:messages // 5]), encoding="utf-8")
+        unique_file.write_text(sc.android([(m.sender, m.sent, m.text) for m in unique.messages]), encoding="utf-8")
         figures["conversation_50k_cli_s"], figures["conversation_cli_peak_mb"] = _cli_run(big_file)
-        _, figures["conversation_cli_peak_mb_at_one_fifth"] = _cli_run(small_file)
+        figures["conversation_50k_cli_one_process_s"], _ = _cli_run(big_file, jobs=1)
+        figures["conversation_50k_cli_all_distinct_s"], _ = _cli_run(unique_file)
+        _, figures["conversation_cli_peak_mb_at_one_fifth"] = _cli_run(small_file, jobs=1)
+        _, figures["conversation_cli_peak_mb_one_process"] = _cli_run(big_file, jobs=1)
     figures["conversation_50k_app_s"] = _app_seconds(text.encode())
     figures["conversation_bench_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return figures

@@ -136,9 +136,11 @@ def cmd_scan(args) -> int:
 
 
 def cmd_thread(args) -> int:
+    from .scan import default_jobs
     from .thread import run_thread
 
-    return run_thread(_load_detector(args), args.export, args.person, args.json, args.progress)
+    return run_thread(_load_detector(args), args.export, args.person, args.json, args.progress,
+                      jobs=args.jobs or default_jobs())
 
 
 def cmd_rewrite_report(args) -> int:
@@ -220,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true", help="per-message flags and per-person figures as JSON")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="progress bar on stderr (default: on for long chats in a terminal)")
+    p.add_argument("--jobs", type=int, default=0, help="worker processes for long chats (default: every core)")
     p.set_defaults(func=cmd_thread)
 
     p = sub.add_parser("ab", help="compare feature sets (dev, robustness set, SMS ham, latency) into reports/ab.json")

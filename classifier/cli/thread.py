@@ -66,7 +66,7 @@ def summary_text(report: ConversationReport, catalogue, person: str | None = Non
     return "\n".join(lines)
 
 
-def run_thread(detector, source: str, person: str | None, as_json: bool, progress: bool | None,
+def run_thread(detector, source: str, person: str | None, as_json: bool, progress: bool | None, jobs: int = 1,
                out: IO[str] | None = None, err: IO[str] | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     try:
@@ -84,7 +84,8 @@ def run_thread(detector, source: str, person: str | None, as_json: bool, progres
         return 2
     show = progress if progress is not None else (err.isatty() and len(chat.messages) >= PROGRESS_FROM)
     bar = Progress(len(chat.messages), err, show)
-    report = analyze_chat(detector, chat, progress=lambda done, total: bar.update(done, done, final=done == total))
+    report = analyze_chat(detector, chat, progress=lambda done, total: bar.update(done, done, final=done == total),
+                          jobs=jobs)
     bar.close()
     if as_json:
         json.dump(report.to_dict(person), out, ensure_ascii=False)

@@ -18,13 +18,11 @@ from itertools import pairwise
 from ..catalogue import PATTERN_IDS
 from ..detect import safety as safety_lib
 from ..detect.results import Flag
-from ..errors import TextTooLongError
+from .checking import checked_chunks
 from .lexicon import chat_lexicon
 from .readers import Chat, Message
 
 BATCH = 512  # messages per detector batch (and per progress update)
-CACHE_CHARS = 120  # messages up to this long are remembered: "ok", "haha", "love you x" recur all the time
-CACHE_SIZE = 50_000
 START_GAP = timedelta(hours=6)  # a message after this long a quiet starts a new conversation
 SILENCE = timedelta(hours=48)  # the shortest silence counted in the hot-and-cold rhythm...
 SILENCE_VS_USUAL = 4  # ...and it must also be this many times as long as they take to answer when engaged
@@ -182,32 +180,20 @@ def period_of(message: Message, timed: bool) -> date | int:
     return message.index // BLOCK
 
 
-def analyze_chat(detector, chat: Chat, progress: Progress | None = None, batch: int = BATCH) -> ConversationReport:
+def analyze_chat(detector, chat: Chat, progress: Progress | None = None, batch: int = BATCH,
+                 jobs: int = 1) -> ConversationReport:
     """Check every message of the chat with the detector and work out the figures. `progress(done, total)` is called
-    after each batch."""
+    after each batch; `jobs` > 1 checks batches in that many forked processes (the command line; never in the app's
+    threaded server)."""
     started = time.perf_counter()
     messages, timed = chat.messages, chat.timed
-    cache: dict[str, tuple[tuple[Flag, ...], safety_lib.SafetyFinding | None]] = {}
     flagged: list[MessageFlags] = []
     people = {name: PersonFigures(name) for name in chat.people}
     timeline: Counter = Counter()
-    not_checked = 0
-    for first in range(0, len(messages), batch):
-        chunk = messages[first:first + batch]
-        fresh = list(dict.fromkeys(m.text for m in chunk if m.text not in cache))
-        results = dict(zip(fresh, detector.analyze_many(fresh), strict=True))
-        for message in chunk:
-            if message.text in cache:
-                flags, finding = cache[message.text]
-            else:
-                result = results[message.text]
-                if isinstance(result, TextTooLongError):
-                    not_checked += 1
-                    flags, finding = (), safety_lib.check(message.text)
-                else:
-                    flags, finding = tuple(result.flags), result.safety
-                    if len(message.text) <= CACHE_CHARS and len(cache) < CACHE_SIZE:
-                        cache[message.text] = (flags, finding)
+    not_checked = done = 0
+    for chunk, results in checked_chunks(detector, messages, batch, jobs):
+        for message, (flags, finding, too_long) in zip(chunk, results, strict=True):
+            not_checked += too_long
             figures = people[message.sender]
             figures.messages += 1
             if flags or finding is not None:
@@ -218,8 +204,9 @@ def analyze_chat(detector, chat: Chat, progress: Progress | None = None, batch: 
                 for pattern in {f.pattern for f in flags}:
                     figures.by_pattern[pattern] += 1
                     timeline[(period, message.sender, pattern)] += 1
+        done += len(chunk)
         if progress is not None:
-            progress(min(first + batch, len(messages)), len(messages))
+            progress(done, len(messages))
     if timed:
         _rhythm_figures(messages, people)
     report = ConversationReport(chat, flagged, people, timeline, hot_cold_observations(messages, people) if timed else [],

@@ -170,3 +170,18 @@ def test_json_has_every_message_and_the_figures(detector):
 def test_minutes_in_words():
     assert [an.minutes_words(m) for m in (None, 4, 150, 60 * 72)] == ["no replies to measure", "4 min", "2.5 hours",
                                                                        "3 days"]
+
+
+def test_forked_workers_and_a_full_repeat_cache_give_the_same_report(detector, monkeypatch):
+    from classifier.conversation import checking
+
+    chat = read_chat(sc.android(sc.big(3_000, seed=9, tactic_share=0.2)))
+    expected = analyze_chat(detector, chat, batch=200).to_dict()
+    seen = []
+    forked = analyze_chat(detector, chat, batch=200, jobs=2, progress=lambda d, t: seen.append(d)).to_dict()
+    monkeypatch.setattr(checking, "CACHE_SIZE", 5)  # most repeats now go back to the detector
+    small_cache = analyze_chat(detector, chat, batch=200, jobs=2).to_dict()
+    for report in (expected, forked, small_cache):
+        report.pop("seconds")
+    assert forked == expected and small_cache == expected
+    assert seen == list(range(200, 3_001, 200))

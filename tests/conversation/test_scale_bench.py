@@ -12,4 +12,5 @@ def test_the_conversation_benchmark_measures_every_path(detector):
     for key in ("conversation_read_s", "conversation_analyze_s", "conversation_analyze_all_distinct_s",
                 "conversation_50k_cli_s", "conversation_50k_app_s"):
         assert figures[key] > 0, key
-    assert figures["conversation_cli_peak_mb"] >= figures["conversation_cli_peak_mb_at_one_fifth"] > 50
+    assert figures["conversation_cli_peak_mb_one_process"] >= figures["conversation_cli_peak_mb_at_one_fifth"] > 50
+    assert figures["conversation_50k_cli_one_process_s"] > 0 and figures["conversation_50k_cli_all_distinct_s"] > 0
