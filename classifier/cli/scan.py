@@ -1,7 +1,6 @@
 """Batch scanning of .jsonl / .csv files in constant memory."""
 from __future__ import annotations
 
-import collections
 import csv
 import json
 import math
@@ -14,6 +13,7 @@ from typing import IO
 from ..detect import safety
 from ..detect.detector import Detector
 from ..errors import TextTooLongError
+from ..parallel import WORKER, ordered_map
 
 MAX_FIELD = 10_000_000
 
@@ -151,31 +151,15 @@ def _batches(records, size: int):
         yield batch
 
 
-_WORKER: dict = {}  # the detector (and rewriter) a worker process scores with, set before the pool forks
-
-
 def _score_batch(batch: list) -> list[tuple[int, str, str | None]]:
-    return list(scan_records(_WORKER["detector"], batch, _WORKER.get("rewriter")))
+    return list(scan_records(WORKER["detector"], batch, WORKER.get("rewriter")))
 
 
 def parallel_scan(detector: Detector, batches, jobs: int, rewriter=None) -> Iterator[tuple[int, str, str | None]]:
     """Score batches in `jobs` forked worker processes that share the loaded model; results come back in input order,
     with at most 2 x jobs batches in flight, so memory stays constant whatever the file size."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    _WORKER.update(detector=detector, rewriter=rewriter)
-    try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            pending: collections.deque = collections.deque()
-            for batch in batches:
-                pending.append(pool.submit(_score_batch, batch))
-                while len(pending) >= 2 * jobs:
-                    yield from pending.popleft().result()
-            while pending:
-                yield from pending.popleft().result()
-    finally:
-        _WORKER.clear()
+    for _, lines in ordered_map(_score_batch, batches, jobs, {"detector": detector, "rewriter": rewriter}):
+        yield from lines
 
 
 def default_jobs() -> int:

@@ -2,12 +2,12 @@
 forked worker processes that share the loaded model (results always come back in message order)."""
 from __future__ import annotations
 
-import collections
 from collections.abc import Iterator
 
 from ..detect import safety as safety_lib
 from ..detect.results import Flag
 from ..errors import TextTooLongError
+from ..parallel import WORKER, ordered_map
 from .readers import Message
 
 CACHE_CHARS = 120  # messages up to this long are remembered: "ok", "haha", "love you x" recur all the time
@@ -56,29 +56,12 @@ def checked_chunks(detector, messages: list[Message], batch: int, jobs: int = 1
         yield chunk, [mine[m.text] if m.text in mine else cache[m.text] for m in chunk]
 
 
-_WORKER: dict = {}  # the detector a forked worker checks with, set before the pool forks
-
-
 def _check_in_worker(texts: list[str]) -> list[Checked]:
-    return check_texts(_WORKER["detector"], texts)
+    return check_texts(WORKER["detector"], texts)
 
 
 def _in_workers(detector, submitted, jobs: int):
-    """Batches checked in `jobs` forked processes, at most 2 x jobs in flight, handed back in order."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    _WORKER["detector"] = detector
-    try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            pending: collections.deque = collections.deque()
-            for chunk, texts in submitted:
-                pending.append((chunk, texts, pool.submit(_check_in_worker, texts)))
-                while len(pending) >= 2 * jobs:
-                    chunk_done, texts_done, future = pending.popleft()
-                    yield chunk_done, texts_done, future.result()
-            while pending:
-                chunk_done, texts_done, future = pending.popleft()
-                yield chunk_done, texts_done, future.result()
-    finally:
-        _WORKER.clear()
+    """Batches checked in `jobs` forked processes, handed back in order as (messages, texts, results)."""
+    for (chunk, texts), checked in ordered_map(_check_in_worker, submitted, jobs, {"detector": detector},
+                                               argument=lambda item: item[1]):
+        yield chunk, texts, checked
