@@ -17,7 +17,7 @@ QUOTE_CHARS = 90
 
 
 def _when(message) -> str:
-    return f" · {message.sent:%d %b %Y %H:%M}" if message.sent else ""
+    return f" · {message.sent:%-d %b %Y %H:%M}" if message.sent else ""
 
 
 def _quote(text: str) -> str:
@@ -31,7 +31,7 @@ def summary_text(report: ConversationReport, catalogue, person: str | None = Non
     lines = [notice_text(report.safety), ""] if report.safety is not None else []
     span = ""
     if report.timed:
-        span = f" from {chat.messages[0].sent:%d %b %Y} to {chat.messages[-1].sent:%d %b %Y}"
+        span = f" from {chat.messages[0].sent:%-d %b %Y} to {chat.messages[-1].sent:%-d %b %Y}"
     lines.append(f"{' and '.join(chat.people) if len(chat.people) <= 3 else f'{len(chat.people)} people'} · "
                  f"{chat.format_label} · {len(chat.messages):,} messages{span}")
     if chat.skipped:

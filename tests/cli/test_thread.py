@@ -21,7 +21,7 @@ def test_summary_per_person_with_the_rhythm_and_flagged_messages(tmp_path, model
     export = write(tmp_path, "WhatsApp Chat with Sam.txt", sc.android(sc.demo()))
     assert cli.main(["--model", str(model_path), "thread", str(export)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Sam and Alex · WhatsApp export (Android) · 36 messages from 02 Feb 2026 to 25 Feb 2026")
+    assert out.startswith("Sam and Alex · WhatsApp export (Android) · 36 messages from 2 Feb 2026 to 25 Feb 2026")
     assert "Skipped (nobody typed them): 1 system line\n" in out
     assert "\nSam: 14 messages, " in out and "\nAlex: 22 messages, 1 with a possible pattern" in out
     assert "Across messages:\n  Sam's warm messages were followed by a long silence 3 times" in out
