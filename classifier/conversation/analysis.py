@@ -90,6 +90,19 @@ class HotColdObservation:
     other_silences: int = 0  # their other turns followed by a long silence...
     other_turns: int = 0  # ...out of this many
 
+    @property
+    def warm_rate(self) -> float:
+        """The share of their warm turns followed by a long unexplained silence."""
+        return len(self.silences) / max(1, self.warm_turns)
+
+    @property
+    def other_rate(self) -> float:
+        return self.other_silences / max(1, self.other_turns)
+
+    @property
+    def stands_out(self) -> bool:
+        return len(self.silences) >= MIN_SILENCES and self.warm_rate >= WARM_VS_OTHER * self.other_rate
+
     def wording(self, whose: str | None = None) -> str:
         """The observation in the tool's calm voice; `whose` is "Your" when the person is the reader."""
         owner = "yours" if whose == "Your" else "theirs"
@@ -243,15 +256,14 @@ def turns_of(mine: list[Message]) -> list[list[Message]]:
     return turns
 
 
-def hot_cold_observations(messages: list[Message], people: dict[str, PersonFigures]) -> list[HotColdObservation]:
-    """Per person: turns that end warm and are followed by a long silence they didn't explain while others kept
-    writing, again and again, and clearly more often than their other turns are (in a long chat, some warm goodbyes
-    come before a quiet week by chance)."""
+def rhythm_by_person(messages: list[Message], people: dict[str, PersonFigures]) -> dict[str, HotColdObservation]:
+    """Per person, every turn that ended warm and was followed by a long silence they didn't explain while others
+    kept writing, with how often their other turns were: the counts behind the hot-and-cold observation."""
     lex = chat_lexicon()
     own: dict[str, list[Message]] = {name: [] for name in people}
     for message in messages:
         own[message.sender].append(message)
-    found = []
+    found = {}
     for name, mine in own.items():
         usual = people[name].engaged_reply_minutes or 0.0
         longest = max(SILENCE, timedelta(minutes=usual * SILENCE_VS_USUAL))
@@ -266,9 +278,12 @@ def hot_cold_observations(messages: list[Message], people: dict[str, PersonFigur
             if warm is not None and silent:
                 silences.append(Silence(warm, back, (back.sent - last.sent).total_seconds() / 3600,
                                         back.index - last.index - 1))
-        warm_rate = len(silences) / max(1, counts[True, True] + counts[True, False])
-        other_rate = counts[False, True] / max(1, counts[False, True] + counts[False, False])
-        if len(silences) >= MIN_SILENCES and warm_rate >= WARM_VS_OTHER * other_rate:
-            found.append(HotColdObservation(name, tuple(silences), counts[True, True] + counts[True, False],
-                                            counts[False, True], counts[False, True] + counts[False, False]))
+        found[name] = HotColdObservation(name, tuple(silences), counts[True, True] + counts[True, False],
+                                         counts[False, True], counts[False, True] + counts[False, False])
     return found
+
+
+def hot_cold_observations(messages: list[Message], people: dict[str, PersonFigures]) -> list[HotColdObservation]:
+    """The people whose warm turns are followed by a long unexplained silence again and again, and clearly more often
+    than their other turns are (in a long chat, some warm goodbyes come before a quiet week by chance)."""
+    return [o for o in rhythm_by_person(messages, people).values() if o.stands_out]

@@ -20,4 +20,4 @@ def test_notebook_runs(path, detector):
 
 
 def test_there_are_notebooks():
-    assert {p.stem for p in NOTEBOOKS} >= {"corpus_exploration", "error_analysis"}
+    assert {p.stem for p in NOTEBOOKS} >= {"corpus_exploration", "error_analysis", "conversation_rhythm"}
