@@ -107,7 +107,8 @@ if loaded.error:
 
 chat = report.chat
 if report.safety is not None:
-    st.warning(f"**{safety.NOTICE_TITLE}**\n\n{safety.notice_markdown(report.safety)}", icon=":material/favorite:")
+    st.warning(f"**{safety.NOTICE_TITLE}**\n\n{safety.notice_markdown(report.safety)}\n\n"
+               f"{md_escape(report.safety_sources())}", icon=":material/favorite:")
 info_col, forget_col = st.columns([4, 1], vertical_alignment="center")
 info_col.caption(f"{md_escape(convo.describe_chat(report))} Checked on this computer in {report.seconds:.1f} s; "
                  "nothing was saved.")

@@ -28,7 +28,7 @@ def _quote(text: str) -> str:
 def summary_text(report: ConversationReport, catalogue, person: str | None = None) -> str:
     """The human-readable summary: the chat, the figures per person, cross-message observations, flagged messages."""
     chat = report.chat
-    lines = [notice_text(report.safety), ""] if report.safety is not None else []
+    lines = [notice_text(report.safety), report.safety_sources(), ""] if report.safety is not None else []
     span = ""
     if report.timed:
         span = f" from {chat.messages[0].sent:%-d %b %Y} to {chat.messages[-1].sent:%-d %b %Y}"

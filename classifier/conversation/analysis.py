@@ -160,6 +160,19 @@ class ConversationReport:
             return None
         return safety_lib.SafetyFinding(tuple(k for k in (safety_lib.SELF_HARM, safety_lib.VIOLENCE) if k in kinds))
 
+    @property
+    def safety_messages(self) -> list[Message]:
+        """The messages that mention self-harm or violence, in order."""
+        return [m.message for m in self.flagged if m.safety is not None]
+
+    def safety_sources(self, limit: int = 5) -> str:
+        """Which messages the crisis notice is about: 'It comes from line 33 (Sam, 25 Feb 2026 16:05).'"""
+        found = self.safety_messages
+        named = ", ".join(f"{m.where} ({m.sender}, {m.sent:%-d %b %Y %H:%M})" if m.sent else f"{m.where} ({m.sender})"
+                          for m in found[:limit])
+        more = f" and {len(found) - limit:,} more" if len(found) > limit else ""
+        return f"It comes from {named}{more}."
+
     def flagged_by(self, people: Iterable[str]) -> list[MessageFlags]:
         wanted = set(people)
         return [m for m in self.flagged if m.message.sender in wanted and m.flags]

@@ -121,6 +121,7 @@ def test_safety_notice_comes_first_and_user_text_is_escaped():
                             ("Sam", sc.demo()[7][1], "<b>its whatever</b>, doesnt matter to me either way 🤷 lol")]
     at = upload(open_page(), "WhatsApp Chat with Sam.txt", sc.android(rows).encode())
     assert safety.NOTICE_TITLE in at.warning[0].value  # the notice comes before the results
+    assert "It comes from line 8 \\(Sam, " in at.warning[0].value  # which message it is about
     listed = "".join(items(at))
     assert "&lt;b&gt;its whatever&lt;/b&gt;" in listed
     assert all("<script>" not in h for h in htmls(at))

@@ -66,3 +66,12 @@ def test_stdin_thread_with_progress(model_path):
     assert done.returncode == 0, done.stderr
     assert "2,400 messages" in done.stdout and "Feigned indifference" in done.stdout
     assert "100.0%  2,400 messages" in done.stderr  # the bar ends full
+
+
+def test_a_crisis_notice_comes_first_and_says_which_message(tmp_path, model_path, capsys):
+    rows = sc.demo()[:5] + [("Sam", sc.demo()[5][1], "honestly I want to end my life")]
+    export = write(tmp_path, "chat.txt", sc.android(rows))
+    assert cli.main(["--model", str(model_path), "thread", str(export)]) == 0
+    out = capsys.readouterr().out
+    first, *_ = out.split("Sam and Alex")
+    assert "It comes from line 7 (Sam, " in first and "988" in first
