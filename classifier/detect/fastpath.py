@@ -10,11 +10,27 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit
 
-from ..text.wordlists import FUNCTION_WORDS
 from .features import CharNgrams, WordNgrams
 
 
-class _TextColumn:
+def terms_of(vocabulary: dict[str, int]) -> list[str]:
+    """A fitted vocabulary (term -> column) as a list, term i at index i."""
+    out = [""] * len(vocabulary)
+    for term, i in vocabulary.items():
+        out[i] = term
+    return out
+
+
+def pack_strings(strings) -> np.ndarray:
+    """Strings as one plain uint8 array (newline-separated UTF-8), so the runtime file loads with allow_pickle=False."""
+    return np.frombuffer("\n".join(strings).encode("utf-8"), dtype=np.uint8)
+
+
+def unpack_strings(array: np.ndarray) -> list[str]:
+    return array.tobytes().decode("utf-8").split("\n")
+
+
+class TfidfColumn:
     """One fitted TF-IDF column: texts -> (vocabulary indices, l2-normalised tf-idf values).
 
     Character n-grams are taken word by word, so each distinct word is analysed once and its n-gram indices reused
@@ -25,7 +41,7 @@ class _TextColumn:
     WORD_CACHE = 200_000
 
     def __init__(self, analyzer, vocabulary: dict[str, int], idf: np.ndarray, sublinear: bool, column: int) -> None:
-        self.analyzer = self.analyze = analyzer
+        self.analyzer = analyzer
         self.vocabulary = vocabulary
         self.idf = idf
         self.sublinear = sublinear
@@ -35,17 +51,14 @@ class _TextColumn:
         self._words: dict[str, np.ndarray] = {}
 
     @classmethod
-    def from_vectorizer(cls, vectorizer, column: int) -> _TextColumn:
+    def from_vectorizer(cls, vectorizer, column: int) -> TfidfColumn:
         if vectorizer.norm != "l2" or not vectorizer.use_idf or vectorizer.binary or not callable(vectorizer.analyzer):
             raise ValueError("fast path supports l2-normalised idf-weighted vectorizers with our analyzers only")
         return cls(vectorizer.analyzer, vectorizer.vocabulary_, vectorizer.idf_, vectorizer.sublinear_tf, column)
 
     def terms(self) -> list[str]:
         """The vocabulary as a list, term i at index i."""
-        out = [""] * self.width
-        for term, i in self.vocabulary.items():
-            out[i] = term
-        return out
+        return terms_of(self.vocabulary)
 
     def _word(self, word: str) -> np.ndarray:
         found = self._words.get(word)
@@ -60,10 +73,10 @@ class _TextColumn:
 
     def _indices(self, text: str) -> np.ndarray:
         if self.by_word:
-            parts = [self._word(w) for w in text.lower().split() if w not in FUNCTION_WORDS]
+            parts = [self._word(w) for w in self.analyzer.words(text)]
             return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
         vocabulary = self.vocabulary
-        return np.fromiter((vocabulary[t] for t in self.analyze(text) if t in vocabulary), dtype=np.int64)
+        return np.fromiter((vocabulary[t] for t in self.analyzer(text) if t in vocabulary), dtype=np.int64)
 
     def matrix(self, texts) -> sp.csr_matrix:
         """The column's tf-idf rows for a batch of texts, built in one go: each distinct text is analysed once, and
@@ -90,7 +103,7 @@ class _TextColumn:
 class LinearScorer:
     """predict_proba of Pipeline(ColumnTransformer(tfidf..., MaxAbsScaler), OneVsRest(Calibrated(LR, sigmoid)))."""
 
-    def __init__(self, text_columns: list[_TextColumn], dense: list[tuple[np.ndarray, np.ndarray]], weights: np.ndarray,
+    def __init__(self, text_columns: list[TfidfColumn], dense: list[tuple[np.ndarray, np.ndarray]], weights: np.ndarray,
                  bias: np.ndarray, slope: np.ndarray, offset: np.ndarray) -> None:
         self.text_columns, self.dense = text_columns, dense
         self.offsets = np.cumsum([0] + [c.width for c in self.text_columns] + [len(c) for c, _ in self.dense])
@@ -105,7 +118,7 @@ class LinearScorer:
             if name == "remainder":
                 continue
             if hasattr(transformer, "vocabulary_"):
-                text_columns.append(_TextColumn.from_vectorizer(transformer, columns))
+                text_columns.append(TfidfColumn.from_vectorizer(transformer, columns))
             else:
                 dense.append((np.asarray(columns), transformer.scale_))
         weights, bias, slope, offset = [], [], [], []
@@ -123,7 +136,7 @@ class LinearScorer:
                "text_columns": np.array(len(self.text_columns)), "dense_blocks": np.array(len(self.dense))}
         for k, col in enumerate(self.text_columns):
             kind = 1 if isinstance(col.analyzer, CharNgrams) else 0
-            out[f"col{k}_terms"] = np.frombuffer("\n".join(col.terms()).encode("utf-8"), dtype=np.uint8)
+            out[f"col{k}_terms"] = pack_strings(col.terms())
             out[f"col{k}_idf"] = col.idf
             out[f"col{k}_meta"] = np.array([col.column, kind, *col.analyzer.ngram_range, int(col.sublinear)])
         for k, (cols, scale) in enumerate(self.dense):
@@ -135,9 +148,9 @@ class LinearScorer:
         text_columns = []
         for k in range(int(arrays["text_columns"])):
             column, kind, low, high, sublinear = (int(x) for x in arrays[f"col{k}_meta"])
-            terms = arrays[f"col{k}_terms"].tobytes().decode("utf-8").split("\n")
+            terms = unpack_strings(arrays[f"col{k}_terms"])
             analyzer = (CharNgrams if kind else WordNgrams)((low, high))
-            text_columns.append(_TextColumn(analyzer, {t: i for i, t in enumerate(terms)}, arrays[f"col{k}_idf"],
+            text_columns.append(TfidfColumn(analyzer, {t: i for i, t in enumerate(terms)}, arrays[f"col{k}_idf"],
                                             bool(sublinear), column))
         dense = [(arrays[f"dense{k}_cols"], arrays[f"dense{k}_scale"]) for k in range(int(arrays["dense_blocks"]))]
         return cls(text_columns, dense, arrays["weights"], arrays["bias"], arrays["slope"], arrays["offset"])

@@ -45,17 +45,19 @@ class CharNgrams:
         self.ngram_range = tuple(ngram_range)
 
     def __call__(self, text: str) -> list[str]:
-        grams = []
-        for word in text.lower().split():
-            if word not in FUNCTION_WORDS:
-                grams += self.word_grams(word)
-        return grams
+        return [gram for word in self.words(text) for gram in self.word_grams(word)]
+
+    @staticmethod
+    def words(text: str) -> list[str]:
+        """The lowercased words that get n-grams: every word but function words."""
+        return [word for word in text.lower().split() if word not in FUNCTION_WORDS]
 
     def word_grams(self, word: str) -> list[str]:
         """The n-grams of one lowercased word, padded with a space at each end."""
         low, high = self.ngram_range
         padded = f" {word} "
         return [padded[i : i + n] for n in range(low, min(high, len(padded)) + 1) for i in range(len(padded) - n + 1)]
+
 
 HEDGES = ("lol", "just kidding", "haha", "whatever", "i guess", "we'll see", "maybe")
 

@@ -46,61 +46,56 @@ def relationship_scores(model, text: str) -> dict[str, float]:
 _TOKEN_RE = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern, which the pipeline is fitted with
 
 
+class _Words:
+    """The relationship vectorizer's analyzer: lowercased word 1- and 2-grams."""
+
+    def __call__(self, text: str) -> list[str]:
+        tokens = _TOKEN_RE.findall(text.lower())
+        return tokens + [" ".join(tokens[i:i + 2]) for i in range(len(tokens) - 1)]
+
+
 class RelationshipScorer:
-    """The fitted relationship pipeline's predict_proba from plain arrays (loading it needs no scikit-learn):
-    lowercased word 1-2 grams, sublinear tf-idf, l2 norm, then a multinomial softmax."""
+    """The fitted relationship pipeline's predict_proba from plain arrays (loading it needs no scikit-learn): the
+    detector's own tf-idf column (sublinear tf, idf, l2 norm) over `_Words`, then a multinomial softmax."""
 
     def __init__(self, terms: list[str], idf, coef, intercept, classes: list[str]) -> None:
         import numpy as np
 
-        self.vocabulary = {t: i for i, t in enumerate(terms)}
-        self.idf, self.coef, self.intercept = idf, coef, intercept
+        from ..detect.fastpath import TfidfColumn
+
+        self.words = TfidfColumn(_Words(), {t: i for i, t in enumerate(terms)}, idf, sublinear=True, column=0)
+        self.coef, self.intercept = coef, intercept
         self.classes_ = np.array(classes)
 
     @classmethod
     def from_pipeline(cls, pipeline) -> RelationshipScorer:
+        from ..detect.fastpath import terms_of
+
         words, lr = pipeline.named_steps["words"], pipeline.named_steps["classify"]
         if (words.analyzer, words.ngram_range, words.lowercase, words.token_pattern, words.norm, words.sublinear_tf) != \
                 ("word", (1, 2), True, _TOKEN_RE.pattern, "l2", True):
             raise ValueError("RelationshipScorer reproduces only the pipeline built by build_relationship_model")
-        terms = [""] * len(words.vocabulary_)
-        for term, i in words.vocabulary_.items():
-            terms[i] = term
-        return cls(terms, words.idf_, lr.coef_, lr.intercept_, [str(c) for c in lr.classes_])
+        return cls(terms_of(words.vocabulary_), words.idf_, lr.coef_, lr.intercept_, [str(c) for c in lr.classes_])
 
     def to_arrays(self) -> dict:
-        import numpy as np
+        from ..detect.fastpath import pack_strings
 
-        terms = [""] * len(self.vocabulary)
-        for term, i in self.vocabulary.items():
-            terms[i] = term
-        return {"rel_terms": np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8), "rel_idf": self.idf,
-                "rel_coef": self.coef, "rel_intercept": self.intercept,
-                "rel_classes": np.frombuffer("\n".join(self.classes_).encode("utf-8"), dtype=np.uint8)}
+        return {"rel_terms": pack_strings(self.words.terms()), "rel_idf": self.words.idf, "rel_coef": self.coef,
+                "rel_intercept": self.intercept, "rel_classes": pack_strings(self.classes_)}
 
     @classmethod
     def from_arrays(cls, arrays) -> RelationshipScorer:
-        def strings(name: str) -> list[str]:
-            return arrays[name].tobytes().decode("utf-8").split("\n")
+        from ..detect.fastpath import unpack_strings
 
-        return cls(strings("rel_terms"), arrays["rel_idf"], arrays["rel_coef"], arrays["rel_intercept"],
-                   strings("rel_classes"))
+        return cls(unpack_strings(arrays["rel_terms"]), arrays["rel_idf"], arrays["rel_coef"], arrays["rel_intercept"],
+                   unpack_strings(arrays["rel_classes"]))
 
     def predict_proba(self, texts: list[str]):
         import numpy as np
 
-        out = []
-        for text in texts:
-            tokens = _TOKEN_RE.findall(text.lower())
-            grams = tokens + [" ".join(tokens[i:i + 2]) for i in range(len(tokens) - 1)]
-            idx, counts = np.unique([self.vocabulary[g] for g in grams if g in self.vocabulary], return_counts=True)
-            vals = (np.log(counts) + 1.0) * self.idf[idx] if len(idx) else np.zeros(0)
-            norm = float(np.sqrt(vals @ vals)) if len(vals) else 0.0
-            vals = vals / norm if norm else vals
-            decision = self.coef[:, idx.astype(int)] @ vals + self.intercept
-            e = np.exp(decision - decision.max())
-            out.append(e / e.sum())
-        return np.array(out)
+        decision = np.asarray(self.words.matrix(texts) @ self.coef.T) + self.intercept
+        e = np.exp(decision - decision.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
 
 
 def best_relationship(scores: dict[str, float]) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..catalogue import PATTERN_IDS
-from ..detect.fastpath import LinearScorer
+from ..detect.fastpath import LinearScorer, terms_of
 from ..detect.features import NUMERIC_NAMES, TEXT_COLUMNS, ModelConfig, unit_table
 from ..errors import (
     ModelChecksumError,
@@ -140,7 +140,7 @@ def save(model: TrainedModel, path: Path = MODEL_PATH) -> Path:
     # vocabularies travel as one array of terms each and are put back on load.
     vectorizers = _vectorizers(model.pipeline, model.relationship)
     saved = {name: v.vocabulary_ for name, v in vectorizers.items()}
-    vocabularies = {name: np.array(sorted(vocab, key=vocab.__getitem__)) for name, vocab in saved.items()}
+    vocabularies = {name: np.array(terms_of(vocab)) for name, vocab in saved.items()}
     for v in vectorizers.values():
         del v.vocabulary_
         v.stop_words_ = None  # pruned terms: introspection only
