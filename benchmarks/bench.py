@@ -17,8 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from classifier.cli.scan import default_jobs, scan
+from classifier.cli.scan import scan
 from classifier.detect.detector import Detector
+from classifier.parallel import default_jobs
 from classifier.paths import MODEL_PATH, REPORTS_DIR, ROOT
 from classifier.rewrite.rewriter import Rewriter
 from classifier.training.corpus import load_rows, sentences

@@ -3,6 +3,7 @@ work runs on Dask: `cli/distributed.py`)."""
 from __future__ import annotations
 
 import collections
+import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -30,3 +31,8 @@ def ordered_map(function: Callable, items: Iterable, jobs: int, state: dict[str,
                 yield done, future.result()
     finally:
         WORKER.clear()
+
+
+def default_jobs() -> int:
+    """Every core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -99,23 +99,19 @@ def cmd_rewrite(args) -> int:
 
 
 def cmd_scan(args) -> int:
-    from .scan import default_jobs, scan
+    from ..parallel import default_jobs
 
-    detector = _load_detector(args)
-    rewriter = None
-    if args.rewrite:
-        from ..rewrite.rewriter import Rewriter
-
-        engine = Rewriter(detector)
-        rewriter = engine.whole_message_for
+    detector = _load_detector(args) if args.engine == "local" else None  # dask workers load their own
     source = Path(args.input)
     if not source.exists() and not (args.engine == "dask" and "://" in args.input):
         print(f"error: no such file: {source}", file=sys.stderr)
         return 2
     jobs = args.jobs or default_jobs()
     if args.engine == "dask":
+        from ..training.store import verify
         from .distributed import DaskUnavailable, dask_scan
 
+        verify(_model_path(args))  # a missing or damaged model is reported here; each worker loads its own copy
         try:
             stats = dask_scan(str(source), args.output, _model_path(args), scheduler=args.scheduler,
                               rewrite=args.rewrite, workers=jobs)
@@ -123,6 +119,13 @@ def cmd_scan(args) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
     else:
+        from .scan import scan
+
+        rewriter = None
+        if args.rewrite:
+            from ..rewrite.rewriter import Rewriter
+
+            rewriter = Rewriter(detector).whole_message_for
         out = open(args.output, "w", encoding="utf-8") if args.output != "-" else sys.stdout
         try:
             stats = scan(detector, source, out, progress=args.progress, rewriter=rewriter, jobs=jobs)
@@ -136,7 +139,7 @@ def cmd_scan(args) -> int:
 
 
 def cmd_thread(args) -> int:
-    from .scan import default_jobs
+    from ..parallel import default_jobs
     from .thread import run_thread
 
     return run_thread(_load_detector(args), args.export, args.person, args.json, args.progress,

@@ -162,13 +162,6 @@ def parallel_scan(detector: Detector, batches, jobs: int, rewriter=None) -> Iter
         yield from lines
 
 
-def default_jobs() -> int:
-    """Every core this process may use."""
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
 def _count_lines(source: Path) -> int:
     with open(source, "rb") as fh:
         return sum(1 for _ in fh)
