@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from classifier.conversation import Chat, ConversationReport, MessageFlags, analyze_chat, read_chat
-from classifier.conversation.analysis import BLOCK, minutes_words
+from classifier.conversation.analysis import BLOCK, DAY_FORMAT, minutes_words, shorten
 from classifier.errors import ExportError
 
 from . import checker
@@ -18,6 +18,7 @@ VIEW_LABELS = {MINE: "My messages", THEIRS: "Their messages"}
 VIEW_HELP = ("My messages: what I could say differently, with sincere ways to say it. "
              "Their messages: what may be working on me, with calm ways to answer.")
 PAGE_SIZE = 10
+SHORT_CHARS = 70  # a message quoted inside an observation
 
 
 @dataclass
@@ -60,9 +61,7 @@ def whose(chat: Chat, me: str | None, view: str) -> list[str]:
 
 def describe_chat(report: ConversationReport) -> str:
     chat = report.chat
-    span = ""
-    if report.timed:
-        span = f", {chat.messages[0].sent:%-d %b %Y} to {chat.messages[-1].sent:%-d %b %Y}"
+    span = f", {report.date_span()}" if report.timed else ""
     line = f"{chat.format_label} · {len(chat.messages):,} messages from {len(chat.people)} people{span}."
     if chat.skipped:
         line += f" Not checked because nobody typed them: {chat.skipped_summary()}."
@@ -74,7 +73,7 @@ def describe_chat(report: ConversationReport) -> str:
 def period_label(period: date | int) -> str:
     if isinstance(period, int):
         return f"messages {period * BLOCK + 1:,}–{(period + 1) * BLOCK:,}"
-    return f"{period:%-d %b %Y}"
+    return f"{period:{DAY_FORMAT}}"
 
 
 def chart_rows(report: ConversationReport, catalogue: Mapping) -> list[dict]:
@@ -105,9 +104,9 @@ def observations(report: ConversationReport, me: str | None) -> list[tuple[str, 
     """Each cross-message observation in words, with the messages behind it."""
     out = []
     for o in report.hot_cold:
-        behind = [f"“{_short(s.warm.text)}” ({_when(s.warm)}), then {s.hours / 24:.1f} days without a word while "
+        behind = [f"“{shorten(s.warm.text, SHORT_CHARS)}” ({_when(s.warm)}), then {s.hours / 24:.1f} days without a word while "
                   f"{checker.plural(s.unanswered, 'message')} waited; back on "
-                  f"{_when(s.back)}: “{_short(s.back.text)}”" for s in o.silences]
+                  f"{_when(s.back)}: “{shorten(s.back.text, SHORT_CHARS)}”" for s in o.silences]
         out.append((o.wording("Your" if o.person == me else None), behind))
     return out
 
@@ -130,9 +129,5 @@ def item_label(item: MessageFlags, catalogue: Mapping) -> str:
 
 
 def _when(message) -> str:
-    return f"{message.sent:%a %-d %b %Y, %H:%M}" if message.sent else message.where
+    return f"{message.sent:%a {DAY_FORMAT}, %H:%M}" if message.sent else message.where
 
-
-def _short(text: str, limit: int = 70) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[:limit - 1] + "…"

@@ -25,7 +25,7 @@ cat = resources.catalogue()
 ss.setdefault("conv_nonce", 0)  # a new uploader key clears the uploaded file ("Forget this chat")
 ss.setdefault("conv_pasted", None)
 ss.setdefault("conv_state", None)  # (source key, Loaded, report or None)
-ss.setdefault("conv_checks", {})  # (source key, message index, view) -> the message's CheckResult
+ss.setdefault("conv_checks", {})  # (message index, view) -> the message's CheckResult, for the chat now shown
 ss.setdefault("conv_shown", convo.PAGE_SIZE)
 
 
@@ -188,7 +188,7 @@ title_col.subheader(f"{len(items):,} of my messages could read as a tactic" if m
 st.caption("Notes on wording, not on anyone: the checker only sees these words, not your history." if items else
            "Nothing flagged here." if mine_view else "Nothing in their messages reads like a tactic.")
 for item in items[:ss.conv_shown]:
-    key = (source, item.message.index, view)
+    key = (item.message.index, view)
     if key not in ss.conv_checks:
         ss.conv_checks[key] = convo.message_check(page.require_detector(), resources.rewriter() if mine_view else None,
                                                   item, view)

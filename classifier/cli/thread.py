@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import IO
 
 from ..conversation import ConversationReport, analyze_chat, read_chat
-from ..conversation.analysis import minutes_words
+from ..conversation.analysis import minutes_words, sent_words, shorten
 from ..detect.safety import notice_text
 from ..errors import ExportError
 from .scan import Progress
@@ -17,21 +17,18 @@ QUOTE_CHARS = 90
 
 
 def _when(message) -> str:
-    return f" · {message.sent:%-d %b %Y %H:%M}" if message.sent else ""
+    return f" · {sent_words(message)}" if message.sent else ""
 
 
 def _quote(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= QUOTE_CHARS else flat[:QUOTE_CHARS - 1] + "…"
+    return shorten(text, QUOTE_CHARS)
 
 
 def summary_text(report: ConversationReport, catalogue, person: str | None = None) -> str:
     """The human-readable summary: the chat, the figures per person, cross-message observations, flagged messages."""
     chat = report.chat
     lines = [notice_text(report.safety), report.safety_sources(), ""] if report.safety is not None else []
-    span = ""
-    if report.timed:
-        span = f" from {chat.messages[0].sent:%-d %b %Y} to {chat.messages[-1].sent:%-d %b %Y}"
+    span = f" from {report.date_span()}" if report.timed else ""
     lines.append(f"{' and '.join(chat.people) if len(chat.people) <= 3 else f'{len(chat.people)} people'} · "
                  f"{chat.format_label} · {len(chat.messages):,} messages{span}")
     if chat.skipped:

@@ -123,6 +123,20 @@ class HotColdObservation:
                              for s in self.silences]}
 
 
+DAY_FORMAT = "%-d %b %Y"
+
+
+def sent_words(message: Message) -> str:
+    """When a message was sent, as the summary and the crisis notice say it: '25 Feb 2026 16:05'."""
+    return f"{message.sent:{DAY_FORMAT} %H:%M}"
+
+
+def shorten(text: str, limit: int) -> str:
+    """The text on one line, cut to `limit` characters with an ellipsis."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit - 1] + "…"
+
+
 def minutes_words(minutes: float | None) -> str:
     """'4 min', '2.5 hours', '3 days' for a reply gap."""
     if minutes is None:
@@ -155,10 +169,7 @@ class ConversationReport:
     @property
     def safety(self) -> safety_lib.SafetyFinding | None:
         """One finding for the whole chat (the union of kinds), so the notice comes first once."""
-        kinds = {k for m in self.flagged if m.safety is not None for k in m.safety.kinds}
-        if not kinds:
-            return None
-        return safety_lib.SafetyFinding(tuple(k for k in (safety_lib.SELF_HARM, safety_lib.VIOLENCE) if k in kinds))
+        return safety_lib.finding_of(k for m in self.flagged if m.safety is not None for k in m.safety.kinds)
 
     @property
     def safety_messages(self) -> list[Message]:
@@ -168,10 +179,17 @@ class ConversationReport:
     def safety_sources(self, limit: int = 5) -> str:
         """Which messages the crisis notice is about: 'It comes from line 33 (Sam, 25 Feb 2026 16:05).'"""
         found = self.safety_messages
-        named = ", ".join(f"{m.where} ({m.sender}, {m.sent:%-d %b %Y %H:%M})" if m.sent else f"{m.where} ({m.sender})"
+        named = ", ".join(f"{m.where} ({m.sender}, {sent_words(m)})" if m.sent else f"{m.where} ({m.sender})"
                           for m in found[:limit])
         more = f" and {len(found) - limit:,} more" if len(found) > limit else ""
         return f"It comes from {named}{more}."
+
+    def date_span(self) -> str | None:
+        """'2 Feb 2026 to 25 Feb 2026', or None when the export has no times."""
+        if not self.timed:
+            return None
+        first, last = self.chat.messages[0].sent, self.chat.messages[-1].sent
+        return f"{first:{DAY_FORMAT}} to {last:{DAY_FORMAT}}"
 
     def flagged_by(self, people: Iterable[str]) -> list[MessageFlags]:
         wanted = set(people)

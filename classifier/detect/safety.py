@@ -88,9 +88,13 @@ def check(text: str) -> SafetyFinding | None:
                 continue
             kinds.add(kind)
             break
-    if not kinds:
-        return None
-    return SafetyFinding(tuple(k for k in (SELF_HARM, VIOLENCE) if k in kinds))
+    return finding_of(kinds)
+
+
+def finding_of(kinds) -> SafetyFinding | None:
+    """A finding for these kinds (in the order their notices come), or None when there are none."""
+    kinds = set(kinds)
+    return SafetyFinding(tuple(k for k in (SELF_HARM, VIOLENCE) if k in kinds)) if kinds else None
 
 
 def _negated_inside(matched: str) -> bool:
