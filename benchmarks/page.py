@@ -15,35 +15,37 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's package, launched by path (Playwright's download is not used)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 DRAFT = "its whatever, doesnt matter to me either way lol. it's them or me, choose"
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port nothing on loopback listens on right now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def _wait_up(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+def wait_for_server(proc: subprocess.Popen, url: str, timeout: float = 90, poll: float = 0.5) -> bool:
+    """Poll a Streamlit server's health endpoint until it answers; False if it exited or never came up."""
     deadline = time.time() + timeout
     while time.time() < deadline and proc.poll() is None:
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
                 if r.status == 200:
-                    return
+                    return True
         except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("the app did not come up")
+            time.sleep(poll)
+    return False
 
 
 def measure(model: Path | None = None) -> dict[str, float]:
     """Seconds from the server answering to a usable check page, and from pressing Check to the verdict."""
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     if model:
         env["SINCERELY_MODEL"] = str(model)
@@ -53,7 +55,8 @@ def measure(model: Path | None = None) -> dict[str, float]:
     url = f"http://127.0.0.1:{port}"
     try:
         started = time.perf_counter()
-        _wait_up(url, proc)
+        if not wait_for_server(proc, url, poll=0.05):  # polled often: the start-up time is what is measured
+            raise RuntimeError("the app did not come up")
         server_up = time.perf_counter() - started
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

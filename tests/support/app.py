@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
+from benchmarks.page import free_port, wait_for_server  # noqa: F401  (the tests start servers the same way)
 from classifier.training.store import MODEL_PATH
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -43,13 +41,6 @@ def app_env(userdata: Path) -> dict[str, str]:
     return {**os.environ, MODEL_ENV: str(usable_model()), "SINCERELY_DATA_DIR": str(userdata)}
 
 
-def free_port() -> int:
-    """A port nothing on loopback listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def stop_server(proc: subprocess.Popen) -> None:
     """Terminate a server process, killing it if it does not exit within 15 s."""
     proc.terminate()
@@ -57,16 +48,3 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
-
-
-def wait_for_server(proc: subprocess.Popen, url: str, timeout: float = 90) -> bool:
-    """Poll a Streamlit server's health endpoint until it answers; False if it exited or never came up."""
-    deadline = time.time() + timeout
-    while time.time() < deadline and proc.poll() is None:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return True
-        except OSError:
-            time.sleep(0.5)
-    return False

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-from pathlib import Path
 
 import pytest
 
+from benchmarks.page import CHROMIUM, CHROMIUM_ARGS
+
 WAIT_MS = 60_000
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 @contextlib.contextmanager
@@ -30,7 +28,6 @@ def chromium():
 
 def draft_box(pg):
     return pg.locator('[data-testid="stTextArea"] textarea').first
-
 
 
 def settle(pg) -> None:
