@@ -101,8 +101,10 @@ def ios(lines: Iterable[Line]) -> str:
 
 def telegram(lines: Iterable[Line], name: str = THEM) -> str:
     """Telegram Desktop's result.json for one chat."""
+    lines = list(lines)
+    ids = {sender: f"user{1000 + n}" for n, sender in enumerate(dict.fromkeys(s for s, _, _ in lines))}
     messages = [{"id": k + 1, "type": "message", "date": when.isoformat(timespec="seconds"),
-                 "date_unixtime": str(int(when.timestamp())), "from": sender, "from_id": f"user{abs(hash(sender)) % 10**6}",
+                 "date_unixtime": str(int(when.timestamp())), "from": sender, "from_id": ids[sender],
                  "text": text, "text_entities": [{"type": "plain", "text": text}]}
                 for k, (sender, when, text) in enumerate(lines)]
     return json.dumps({"name": name, "type": "personal_chat", "id": 4242, "messages": messages},

@@ -41,6 +41,15 @@ def _warm_in_background() -> None:
     threading.Thread(target=warm, name="sincerely-warmup", daemon=True).start()
 
 
+def require_model_file() -> None:
+    """Stop the page with the calm model error when the model file can't be used: a quick check, so the page can be
+    drawn while the model itself loads in the background."""
+    problem = resources.model_problem()
+    if problem:
+        model_error(problem)
+        st.stop()
+
+
 def require_detector():
     """The detector, or a clear message on how to build the model (never a traceback) and a stop."""
     try:

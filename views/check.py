@@ -12,10 +12,7 @@ from ui.highlight import esc, highlight_html, legend_html, spans_from_flags
 
 ss = st.session_state
 page.setup()  # starts loading the model in the background: the form below is usable meanwhile
-problem = resources.model_problem()
-if problem:
-    page.model_error(problem)
-    st.stop()
+page.require_model_file()
 cat = resources.catalogue()
 
 ss.setdefault("checked_text", None)

@@ -16,10 +16,7 @@ from ui.theme import swatch
 
 ss = st.session_state
 page.setup()
-problem = resources.model_problem()
-if problem:
-    page.model_error(problem)
-    st.stop()
+page.require_model_file()
 cat = resources.catalogue()
 
 ss.setdefault("conv_nonce", 0)  # a new uploader key clears the uploaded file ("Forget this chat")
